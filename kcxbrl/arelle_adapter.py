@@ -1,0 +1,358 @@
+"""The one place where kcxbrl talks to Arelle.
+
+No other module imports ``arelle``; every Arelle import below is done lazily inside a function,
+so ``import kcxbrl`` stays fast.  Arelle runs in-process through its supported API
+(``arelle.api.Session`` + ``arelle.RuntimeOptions``), always offline, with the strict settings
+used everywhere in the project::
+
+    validate=True, calcs="c11r", utrValidate=True, validateDuplicateFacts="inconsistent",
+    workOffline=True, formulaUnmessagedUnsatisfiedAsser=True, disablePersistentConfig=True
+
+Findings (Arelle 2.47.3, no network, checked by tests/test_arelle_adapter.py and by hand):
+
+(1) schemaRef in a report package.
+    * RELATIVE ``<link:schemaRef xlink:href="../taxonomy/kcx.xsd"/>`` in ``NAME/reports/NAME.xhtml``
+      loads cleanly both packed (``NAME.xbri``) and unpacked (``NAME/reports/NAME.xhtml`` of the
+      extracted folder): no ``rpe:*``/``tpe:*``/IOerror messages, same facts either way.
+    * ABSOLUTE ``http://.../kcx.xsd`` rewritten by ``META-INF/catalog.xml`` loads cleanly from the
+      ``.xbri`` only.  The unpacked ``reports/NAME.xhtml`` fails offline (``IOerror`` "Could not load
+      file from local filesystem" + one ``ix11.12.1.2:missingReferences`` per fact), because Arelle
+      applies a catalog only when the package itself is opened (entry or ``packages=[...xbri]``;
+      passing the unpacked folder as a package does not work, nor does the folder as entry).
+    => Use the RELATIVE schemaRef: one report file that works packed and unpacked.  Keep
+      catalog.xml + taxonomyPackage.xml anyway (the package rules want them; the entry point in
+      taxonomyPackage.xml may still be the absolute URL, which the catalog maps).
+    * ``reportPackage.json`` type ``https://xbrl.org/report-package/2023/xbri`` must be in a
+      ``.xbri`` file; the same bytes named ``.zip`` give ``rpe:documentTypeFileExtensionMismatch``.
+    * ``<catalog prefer="public">`` is rejected: ``tpe:invalidCatalogFile`` (no ``prefer`` attribute).
+
+(2) DTR numeric types (``perShareItemType``, ``percentItemType``) resolve offline from Arelle's
+    bundled cache for all of these schemaLocations (http and https spellings both work):
+      https://www.xbrl.org/dtr/type/2022-03-31/types.xsd   ns http://www.xbrl.org/dtr/type/2022-03-31
+      https://www.xbrl.org/dtr/type/2024-01-31/types.xsd   ns http://www.xbrl.org/dtr/type/2024-01-31
+      https://www.xbrl.org/dtr/type/2020-01-21/types.xsd   ns http://www.xbrl.org/dtr/type/2020-01-21
+      http://www.xbrl.org/dtr/type/numeric-2009-12-16.xsd  ns http://www.xbrl.org/dtr/type/numeric
+    (the http:// form of the three dated ones and https:// form of numeric-2009-12-16 load too).
+    Not bundled: e.g. ``.../dtr/type/2022-03-31/numeric.xsd`` -> IOerror.  Recommended:
+    ``https://www.xbrl.org/dtr/type/2022-03-31/types.xsd`` (used by the test fixture).  With any of
+    them ``--utr`` checks units (EPS with plain CNY -> ``utre:error-NumericFactUtrInvalid``).
+
+(3) The Calculations 1.1 arcrole ``https://xbrl.org/2023/arcrole/summation-item`` IS checked with
+    ``calcs="c11r"`` (``calc11e:inconsistentCalculationUsingRounding``, level INCONSISTENCY) and
+    ignored by ``calcs="c10"``.  Declare it in the calculation linkbase with
+    ``<link:arcroleRef arcroleURI="https://xbrl.org/2023/arcrole/summation-item" xlink:type="simple"
+    xlink:href="https://www.xbrl.org/2023/calculation-1.1.xsd#summation-item"/>``; without it:
+    ``xbrl.3.5.2.5:missingArcroleRef`` + ``xbrl.5.1.4.5:custArcroleUsedOn`` errors per arc.
+    With c11r the 2003 arcrole ``http://www.xbrl.org/2003/arcrole/summation-item`` is checked the
+    same 1.1 way; c11r accepts a 1-unit gap at decimals=-3 (1,200 + 301 vs 1,500 in thousands).
+
+(4) Formula value assertions run offline with ``validate=True`` (no plugin, formulaAction default).
+    The linkbase (generic link) is referenced from the schema by a ``linkbaseRef`` without role;
+    it needs roleRef/arcroleRefs for generic-link.xsd#standard-link-role, variable-set,
+    variable-filter and assertion-unsatisfied-message (all bundled).  A failing assertion with an
+    unsatisfied message is logged at level ERROR with code ``message:<assertion @id>`` (or
+    ``message:<xlink:label>`` without an id); the message text is the evaluated msg:message; its
+    refs are the assertion (first, href ``../taxonomy/x_for.xml#id``) then the bound facts.  With an
+    assertion-unsatisfied-severity arc the level is WARNING or INFO instead (read in Arelle's
+    FormulaEvaluator, not tested here).  An assertion WITHOUT a
+    message is silent by default; this adapter sets ``formulaUnmessagedUnsatisfiedAsser=True`` so
+    it is logged as ``formula:assertionUnsatisfied`` at level ERROR.
+
+Inconsistencies (what Arelle really logs, hence how they are counted):
+    * calc11e inconsistencies (``calc11e:inconsistentCalculationUsingRounding``) and c10's
+      ``xbrl.5.2.5.2:calcInconsistency`` come at Arelle's own level "INCONSISTENCY" (33, between
+      WARNING and ERROR).
+    * inconsistent duplicate facts (``arelle:duplicateFacts`` with validateDuplicateFacts=
+      "inconsistent") come at level WARNING.
+    Both are counted in ``inconsistencies`` (never in warnings/errors): any message at level
+    INCONSISTENCY, plus the codes in ``_INCONSISTENCY_CODES`` at whatever level.
+
+OIM export: ``plugins="saveLoadableOIM"`` and plugin option ``saveLoadableOIM=<path.json>``
+(RuntimeOptions(pluginOptions={"saveLoadableOIM": path})) writes xBRL-JSON; two exports of the
+same input are byte-identical (no timestamps; ``taxonomy`` is the schemaRef as written, fact keys
+are the fact ids), so no normalisation is applied.  Values are canonical (``"1200000.0"``).
+
+Failure modes: a missing file, a non-zip ``.xbri`` or malformed XHTML gives a ValidationReport with
+errors (Arelle codes ``FileSourceError``, ``error``, ``xmlSchema:syntax``), not an exception.  A
+well-formed file that is not XBRL at all (plain XHTML) makes Arelle say nothing; the adapter then
+adds an ERROR ``kcxbrl:notXbrl``.  An unexpected exception inside Arelle becomes an ERROR
+``kcxbrl:arelleException``.  Only bad arguments (RuntimeOptions errors) propagate.
+
+Arelle's config/cache directory (XDG_CONFIG_HOME while Arelle runs) is
+``$KCXBRL_ARELLE_HOME`` or ``<tempdir>/kcxbrl-arelle-<uid>``, never the user's home; with
+``disablePersistentConfig`` nothing (plugins.json, config) is written there, so runs do not leak
+into each other (a saved plugins.json would otherwise keep plugins enabled in later runs).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+__all__ = [
+    "ArelleMessage",
+    "ValidationReport",
+    "arelle_home",
+    "validate",
+    "validate_taxonomy",
+]
+
+
+class ArelleMessage(BaseModel, frozen=True):
+    level: str
+    """Arelle's level name: "ERROR", "WARNING", "INCONSISTENCY", "ASSERTION-NOT-SATISFIED", ..."""
+    code: str
+    """messageCode, e.g. "calc11e:inconsistentCalculationUsingRounding"."""
+    text: str
+    href: str | None = None
+    """Document href of the first ref (relative to the entry document), fragment removed."""
+    line: int | None = None
+    """sourceLine of the first ref when Arelle gives one."""
+    fact_ids: tuple[str, ...] = ()
+    """Ids of the report's facts named by the refs ('#id' fragments), in ref order."""
+
+
+class ValidationReport(BaseModel, frozen=True):
+    """Outcome of one Arelle run; ``seconds`` is load+validate(+export) time, not the import."""
+
+    entry: str
+    messages: tuple[ArelleMessage, ...]
+    errors: int
+    warnings: int
+    inconsistencies: int
+    fact_count: int
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        return self.errors == 0 and self.warnings == 0 and self.inconsistencies == 0
+
+
+# Arelle's custom levels (Cntlr.py addLevelName): INFO-RESULT 19, INFO 20, INFO-SEMANTIC 21,
+# WARNING 30, WARNING-SEMANTIC 31, ASSERTION-SATISFIED 32, INCONSISTENCY 33, ERROR-SEMANTIC 38,
+# ASSERTION-NOT-SATISFIED 39, ERROR 40, CRITICAL 50.
+_DROPPED_LEVELS = frozenset({"DEBUG", "INFO", "INFO-RESULT", "INFO-SEMANTIC", "ASSERTION-SATISFIED", "NOTSET"})
+_WARNING_LEVELS = frozenset({"WARNING", "WARNING-SEMANTIC"})
+_INCONSISTENCY_LEVEL = "INCONSISTENCY"
+_INCONSISTENCY_CODES = frozenset(
+    {
+        "arelle:duplicateFacts",  # logged at WARNING with validateDuplicateFacts="inconsistent"
+        "calc11e:inconsistentCalculationUsingRounding",
+        "calc11e:inconsistentCalculationUsingTruncation",
+        "xbrl.5.2.5.2:calcInconsistency",
+    }
+)
+
+_REPORT_SUFFIXES = frozenset({".xbri", ".zip", ".xhtml", ".html", ".htm", ".xbrl"})
+
+_LOCK = threading.Lock()
+
+
+def arelle_home() -> Path:
+    """Directory used as Arelle's XDG_CONFIG_HOME (config and web cache), created on demand."""
+    configured = os.environ.get("KCXBRL_ARELLE_HOME")
+    if configured:
+        home = Path(configured)
+    else:
+        uid = os.getuid() if hasattr(os, "getuid") else os.getpid()
+        home = Path(tempfile.gettempdir()) / f"kcxbrl-arelle-{uid}"
+    home.mkdir(parents=True, exist_ok=True)
+    return home
+
+
+@contextlib.contextmanager
+def _arelle_environment() -> Iterator[None]:
+    """Point XDG_CONFIG_HOME at our directory while Arelle is imported and runs, then restore it.
+
+    Arelle reads XDG_CONFIG_HOME when its controller is constructed (inside Session.run), so the
+    variable only has to be set around import + run; the rest of the process keeps its own value.
+    """
+    previous = os.environ.get("XDG_CONFIG_HOME")
+    os.environ["XDG_CONFIG_HOME"] = str(arelle_home())
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("XDG_CONFIG_HOME", None)
+        else:
+            os.environ["XDG_CONFIG_HOME"] = previous
+
+
+def _category(level: str, code: str) -> str | None:
+    """'error' | 'warning' | 'inconsistency' | None (dropped)."""
+    if level in _DROPPED_LEVELS:
+        return None
+    if level == _INCONSISTENCY_LEVEL or code in _INCONSISTENCY_CODES:
+        return "inconsistency"
+    if level in _WARNING_LEVELS:
+        return "warning"
+    return "error"  # ERROR, ERROR-SEMANTIC, ASSERTION-NOT-SATISFIED, CRITICAL, anything unknown
+
+
+def _to_message(raw: dict[str, Any], fact_ids: frozenset[str]) -> ArelleMessage:
+    refs = [r for r in (raw.get("refs") or []) if isinstance(r, dict)]
+    href: str | None = None
+    line: int | None = None
+    if refs:
+        first = refs[0]
+        href = (str(first.get("href") or "").split("#", 1)[0]) or None
+        source_line = first.get("sourceLine")
+        try:
+            line = int(source_line) if source_line is not None else None
+        except (TypeError, ValueError):
+            line = None
+    ids: list[str] = []
+    for ref in refs:
+        ref_href = str(ref.get("href") or "")
+        if "#" not in ref_href:
+            continue
+        fragment = ref_href.split("#", 1)[1]
+        if fragment in fact_ids and fragment not in ids:
+            ids.append(fragment)
+    return ArelleMessage(
+        level=str(raw.get("levelname") or "ERROR"),
+        code=str(raw.get("messageCode") or ""),
+        text=str(raw.get("msg") or ""),
+        href=href,
+        line=line,
+        fact_ids=tuple(ids),
+    )
+
+
+def _synthetic(code: str, text: str, entry: Path) -> dict[str, Any]:
+    return {"levelname": "ERROR", "messageCode": code, "msg": text, "refs": [{"href": entry.name}]}
+
+
+def _close_file_source(file_source: Any) -> None:
+    """Close an Arelle FileSource and the stream under its ZipFile.
+
+    Arelle opens a package as ``zipfile.ZipFile(open(path, "rb"))``; ZipFile.close() does not close
+    a stream it was given, so without this the .xbri stays open until garbage collection
+    (ResourceWarning; on Windows the file could not be replaced meanwhile).
+    """
+    archive = getattr(file_source, "fs", None)
+    stream = getattr(archive, "fp", None)
+    file_source.close()
+    if stream is not None and hasattr(stream, "close"):
+        stream.close()
+
+
+def _run(entry: Path, *, export_json: Path | None, expect_report: bool) -> ValidationReport:
+    entry = Path(entry)
+    entry_str = str(entry.resolve()) if entry.exists() else str(entry)
+    if export_json is not None:
+        export_json = Path(export_json).resolve()
+        export_json.parent.mkdir(parents=True, exist_ok=True)
+        export_json.unlink(missing_ok=True)  # never mistake a stale export for a fresh one
+
+    raw_messages: list[dict[str, Any]] = []
+    fact_count = 0
+    fact_ids: set[str] = set()
+    loaded_types: list[int | None] = []
+
+    with _LOCK, _arelle_environment():
+        from arelle.api.Session import Session
+        from arelle.ModelDocumentType import ModelDocumentType as Type
+        from arelle.RuntimeOptions import RuntimeOptions
+
+        started = time.perf_counter()  # after the (first-call-only) import cost
+
+        plugin_options: dict[str, Any] | None = None
+        plugins: str | None = None
+        if export_json is not None:
+            plugins = "saveLoadableOIM"
+            plugin_options = {"saveLoadableOIM": str(export_json)}
+        options = RuntimeOptions(
+            pluginOptions=plugin_options,
+            entrypointFile=entry_str,
+            plugins=plugins,
+            validate=True,
+            calcs="c11r",
+            utrValidate=True,
+            validateDuplicateFacts="inconsistent",
+            formulaUnmessagedUnsatisfiedAsser=True,
+            workOffline=True,
+            disablePersistentConfig=True,
+            keepOpen=True,  # so the fact count can be read; models are closed below
+            logFile="logToStructuredMessage",
+        )
+        with Session() as session:
+            try:
+                session.run(options)
+            except Exception as exc:  # noqa: BLE001 - an Arelle crash must fail the report, not the caller
+                raw_messages.append(
+                    _synthetic("kcxbrl:arelleException", f"{type(exc).__name__}: {exc}", entry)
+                )
+            raw_messages[:0] = list(session.get_log_messages())
+            for model in list(session.get_models()):
+                document = model.modelDocument
+                loaded_types.append(document.type if document is not None else None)
+                if document is not None and document.type in (
+                    Type.INSTANCE,
+                    Type.INLINEXBRL,
+                    Type.INLINEXBRLDOCUMENTSET,
+                ):
+                    facts = model.factsInInstance
+                    fact_count += len(facts)
+                    fact_ids.update(f.id for f in facts if f.id)
+                file_source = getattr(model, "fileSource", None)
+                model.close()
+                if file_source is not None:  # archives are not closed by model.close()
+                    _close_file_source(file_source)
+        seconds = time.perf_counter() - started
+
+        report_types = {Type.INSTANCE, Type.INLINEXBRL, Type.INLINEXBRLDOCUMENTSET}
+        dts_types = {Type.SCHEMA, Type.LINKBASE}
+        wanted = report_types if expect_report else dts_types | report_types
+
+    kept = [m for m in raw_messages if _category(str(m.get("levelname")), str(m.get("messageCode"))) is not None]
+    has_error = any(
+        _category(str(m.get("levelname")), str(m.get("messageCode"))) == "error" for m in kept
+    )
+    if not has_error and not any(t in wanted for t in loaded_types):
+        what = "an XBRL report" if expect_report else "an XBRL taxonomy or report"
+        kept.append(_synthetic("kcxbrl:notXbrl", f"{entry.name} did not load as {what}", entry))
+    if export_json is not None and not export_json.exists():
+        kept.append(
+            _synthetic("kcxbrl:oimExportFailed", f"xBRL-JSON export {export_json} was not written", entry)
+        )
+
+    frozen_ids = frozenset(fact_ids)
+    messages = tuple(_to_message(m, frozen_ids) for m in kept)
+    counts = {"error": 0, "warning": 0, "inconsistency": 0}
+    for message in messages:
+        category = _category(message.level, message.code)
+        if category is not None:
+            counts[category] += 1
+    return ValidationReport(
+        entry=str(entry),
+        messages=messages,
+        errors=counts["error"],
+        warnings=counts["warning"],
+        inconsistencies=counts["inconsistency"],
+        fact_count=fact_count,
+        seconds=round(seconds, 3),
+    )
+
+
+def validate(entry: Path, *, export_json: Path | None = None) -> ValidationReport:
+    """Load and strictly validate ``entry`` (.xbri, .zip, .xhtml, .xbrl or .xsd) offline.
+
+    Calculations 1.1 round-to-nearest, UTR, inconsistent duplicate facts and formula assertions
+    are all checked.  With ``export_json`` the loaded report is also written as xBRL-JSON there.
+    """
+    entry = Path(entry)
+    return _run(entry, export_json=export_json, expect_report=entry.suffix.lower() in _REPORT_SUFFIXES)
+
+
+def validate_taxonomy(entry_xsd: Path) -> ValidationReport:
+    """Validate a taxonomy entry point (schema) on its own; ``fact_count`` is 0."""
+    return _run(Path(entry_xsd), export_json=None, expect_report=False)

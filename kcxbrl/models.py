@@ -1,0 +1,214 @@
+"""Pydantic models: the contracts between the pipeline stages.
+
+document (reader) -> analysed tables (tables) -> facts (facts) -> filing (render/package).
+Every model is frozen: a stage never edits what an earlier stage produced.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class SourceRef(Frozen):
+    """Where something stands in the input: file name, 1-based line and column."""
+
+    file: str
+    line: int
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+# ---------------------------------------------------------------- document (reader)
+
+
+class Run(Frozen):
+    """A stretch of text with the emphasis the conversion left as markup (**, <u>, <i>)."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    underline: bool = False
+
+
+class Cell(Frozen):
+    text: str  # plain text: markup removed, whitespace collapsed, `\$` unescaped
+    runs: tuple[Run, ...] = ()
+    ref: SourceRef
+
+
+class Row(Frozen):
+    cells: tuple[Cell, ...]
+    line: int
+    joined_from: tuple[int, ...] = ()  # other lines merged into this row (values split over lines)
+
+    @property
+    def label(self) -> str:
+        return self.cells[0].text if self.cells else ""
+
+
+class Heading(Frozen):
+    kind: Literal["heading"] = "heading"
+    level: int
+    runs: tuple[Run, ...]
+    ref: SourceRef
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+
+class Paragraph(Frozen):
+    kind: Literal["paragraph"] = "paragraph"
+    lines: tuple[tuple[Run, ...], ...]  # one entry per source line (line breaks kept)
+    ref: SourceRef
+
+    @property
+    def text(self) -> str:
+        return " ".join("".join(r.text for r in line) for line in self.lines)
+
+
+class Table(Frozen):
+    kind: Literal["table"] = "table"
+    rows: tuple[Row, ...]
+    ref: SourceRef
+
+
+Block = Annotated[Union[Heading, Paragraph, Table], Field(discriminator="kind")]
+
+
+class Document(Frozen):
+    name: str  # file stem, e.g. kc-2025-annual-results
+    file: str  # file name as given
+    blocks: tuple[Block, ...]
+    line_count: int
+
+
+# ---------------------------------------------------------------- tables (table understanding)
+
+Currency = Literal["CNY", "USD"]
+
+
+class Period(Frozen):
+    """A duration (start..end inclusive) or an instant (start is None)."""
+
+    start: date | None = None
+    end: date
+
+    @property
+    def is_instant(self) -> bool:
+        return self.start is None
+
+    @property
+    def key(self) -> str:
+        if self.start is None:
+            return f"I{self.end.isoformat()}"
+        return f"D{self.start.isoformat()}_{self.end.isoformat()}"
+
+
+class Column(Frozen):
+    """One value column of a table: what period and currency its figures are for."""
+
+    end: date
+    months: int | None  # None: an instant ("As at ...")
+    currency: Currency | None  # None: no currency stated (percentages, counts)
+    header: str  # the header text it was read from, for reports
+
+
+class Amount(Frozen):
+    """A figure as printed in a cell."""
+
+    text: str  # printed token without markup, e.g. "(1,573,433)", "–", "16.8 %"
+    value: Decimal | None  # printed sign (parentheses or minus make it negative); None for a nil dash
+    decimals: int  # digits after the decimal point as printed
+    percent: bool = False
+    ref: SourceRef
+
+
+class TableRow(Frozen):
+    line: int
+    label: str
+    section: str  # the nearest section label above ("Current assets:"), normalised
+    amounts: tuple[Amount, ...]
+    note: str | None = None  # a note reference printed in a Notes column
+    columns: tuple[Column, ...] | None = None  # the column of each amount, None when unknown
+    alignment: str = "header"  # how columns were decided: header / realigned / unaligned / none
+
+
+class AnalysedTable(Frozen):
+    index: int  # position of the table among the document's tables
+    ref: SourceRef
+    title: str  # the caption/heading text the table stands under
+    kind: str | None  # statement id from the mapping data (income, balance, cash_flow) or None
+    scale: int  # power of ten of the amounts (3 = thousands)
+    columns: tuple[Column, ...]
+    rows: tuple[TableRow, ...]
+
+
+# ---------------------------------------------------------------- facts
+
+class Finding(Frozen):
+    """Something the filer should know: unmapped rows, misaligned rows, source errors."""
+
+    severity: Literal["error", "warning", "info"]
+    code: str
+    message: str
+    ref: SourceRef
+
+
+class Context(Frozen):
+    period: Period
+    dimensions: tuple[tuple[str, str], ...] = ()  # (axis, member) local names, sorted
+
+    @property
+    def id(self) -> str:
+        dims = "".join(f"_{m}" for _, m in self.dimensions)
+        return f"{self.period.key}{dims}"
+
+
+class Fact(Frozen):
+    id: str
+    concept: str
+    context: Context
+    unit: str | None  # unit id: CNY, USD, shares, CNY_per_share, USD_per_share, pure
+    value: Decimal | None  # the concept's value (sign by the concept's polarity); None = nil
+    decimals: str | None  # "-3", "2", "INF"
+    scale: int = 0
+    display: str  # the digits shown inside the tag, e.g. "1,573,433" or "–"
+    format: str  # TRR 5 format, e.g. ixt:num-dot-decimal, ixt:fixed-zero
+    source: SourceRef
+    label: str  # the printed row label, for reports
+
+    @property
+    def negative(self) -> bool:
+        return self.value is not None and self.value < 0
+
+
+class TextFact(Frozen):
+    """A non-numeric fact (cover page, text blocks)."""
+
+    id: str
+    concept: str
+    context: Context
+    value: str
+    source: SourceRef | None = None
+
+
+class Filing(Frozen):
+    document: Document
+    tables: tuple[AnalysedTable, ...]
+    facts: tuple[Fact, ...]
+    text_facts: tuple[TextFact, ...]
+    findings: tuple[Finding, ...]
+    schema_ref: str
+    entity_scheme: str
+    entity_id: str

@@ -1,0 +1,274 @@
+"""Stage 1: plain text -> Document (headings, paragraphs, tables, with line numbers).
+
+The text comes from a PDF or newswire conversion. Tables are tab-separated, but damaged:
+rows whose figures are separated by spaces, a label and its figures on different lines,
+section labels without tabs, blank lines inside a table, and a second header row in the
+middle where a table continued on a new page. The reader keeps every line it is given;
+it only decides which block each line belongs to.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from kcxbrl.errors import InputError
+from kcxbrl.models import Cell, Document, Heading, Paragraph, Row, SourceRef, Table
+from kcxbrl.text import is_amount, parse_amount, parse_runs, plain
+
+MAX_INPUT_BYTES = 20 * 1024 * 1024  # an announcement is well under 1 MB; 20 MB is surely not one
+
+# Words a table header is made of (periods, currencies, column captions); garbled fragments
+# of them ("For the si", "2022 2023 2") still carry one of these.
+_HEADER_WORDS = re.compile(
+    r"\b(19|20)\d\d\b|^(notes?|not|rmb|us\$|hk\$|%|\(%\)|change|percentage|function|employees)$|"
+    r"rmb'000|us\$'000|\(in thousands\)|\(unaudited\)|year-on-year|\bchange\b|^for the\b|^as (at|of)\b|"
+    r"months? ended|year ended|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|number of",
+    re.IGNORECASE,
+)
+_LOOKAHEAD_LINES = 3  # non-blank lines a table may pause for (section labels, split rows)
+
+
+def read_document(path: Path) -> Document:
+    """Read an announcement file into a Document, or raise InputError naming file and line."""
+    lines = read_lines(path)
+    return parse_lines(path.name, lines)
+
+
+def read_lines(path: Path) -> list[str]:
+    name = path.name
+    if not path.exists():
+        raise InputError(name, None, "file not found")
+    if not path.is_file():
+        raise InputError(name, None, "not a regular file")
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError(name, None, "file is empty")
+    if size > MAX_INPUT_BYTES:
+        raise InputError(name, None, f"file is {size} bytes; an announcement is expected to be under {MAX_INPUT_BYTES}")
+    data = path.read_bytes()
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise InputError(name, data.count(b"\n", 0, nul) + 1, "binary content (NUL byte): not a text announcement")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(name, line, f"not UTF-8 text (byte 0x{data[exc.start]:02x})") from None
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if not any(line.strip() for line in lines):
+        raise InputError(name, None, "file has no text")
+    first = next(i for i, line in enumerate(lines) if line.strip())
+    if re.match(r"\s*<(\?xml|!doctype|html)", lines[first], re.IGNORECASE):
+        raise InputError(name, first + 1, "markup document (HTML/XML), expected plain text")
+    return lines
+
+
+# ---------------------------------------------------------------- line classification
+
+
+def split_cells(raw: str, file: str, line_no: int) -> tuple[Cell, ...]:
+    """Cells of a table line: tab-separated, or a label followed by space-separated figures."""
+    if "\t" in raw:
+        cells, pos = [], 0
+        for part in raw.split("\t"):
+            cells.append(_cell(part, file, line_no, pos))
+            pos += len(part) + 1
+        return tuple(cells)
+    return _split_spaced_figures(raw, file, line_no)
+
+
+def _cell(part: str, file: str, line_no: int, pos: int) -> Cell:
+    lead = len(part) - len(part.lstrip())
+    return Cell(text=plain(part), runs=parse_runs(part.strip()), ref=SourceRef(file=file, line=line_no, column=pos + lead + 1))
+
+
+def _split_spaced_figures(raw: str, file: str, line_no: int) -> tuple[Cell, ...]:
+    """'Total liabilities **9,159,435** **10,816,556**' -> label cell + one cell per figure."""
+    spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", raw)]
+    figures: list[tuple[int, int]] = []
+    while spans and is_amount(plain(raw[spans[-1][0]:spans[-1][1]])):
+        figures.insert(0, spans.pop())
+    # "(1,234)" may have been split as "(1,234" ")" only if spaced oddly; keep it simple
+    label_end = spans[-1][1] if spans else 0
+    cells = [_cell(raw[:label_end], file, line_no, 0)]
+    cells += [_cell(raw[s:e], file, line_no, s) for s, e in figures]
+    return tuple(cells)
+
+
+def spaced_figure_count(raw: str) -> int:
+    """How many figures end a tab-less line (0 when it does not end in figures)."""
+    if "\t" in raw:
+        return 0
+    tokens = raw.split()
+    count = 0
+    while tokens and is_amount(plain(tokens[-1])):
+        tokens.pop()
+        count += 1
+    return count if (count >= 2 or (count >= 1 and not tokens)) else 0
+
+
+def is_header_row(cells: tuple[Cell, ...]) -> bool:
+    """A row of column captions: no figure, and its cells speak of periods or currencies."""
+    texts = [c.text for c in cells if c.text]
+    if not texts:
+        return False
+    for text in texts:
+        parsed = parse_amount(text)
+        if parsed is not None and not _is_year(text):
+            return False
+    return any(_HEADER_WORDS.search(t) for t in texts[1:] or texts) and all(
+        _HEADER_WORDS.search(t) or len(t) <= 4 for t in texts[1:]
+    )
+
+
+def _is_year(text: str) -> bool:
+    return bool(re.fullmatch(r"(19|20)\d\d", text.strip()))
+
+
+def is_data_row(cells: tuple[Cell, ...]) -> bool:
+    return any(parse_amount(c.text) is not None and not _is_year(c.text) for c in cells[1:]) or (
+        not cells[0].text and any(parse_amount(c.text) is not None for c in cells[1:])
+    )
+
+
+def _is_label_like(raw: str) -> bool:
+    text = plain(raw)
+    return 0 < len(text) <= 120 and not text.endswith((".", ";")) and ". " not in text
+
+
+def _is_table_line(raw: str) -> bool:
+    return "\t" in raw
+
+
+# ---------------------------------------------------------------- grouping
+
+
+def parse_lines(file: str, lines: list[str]) -> Document:
+    blocks: list = []
+    i, n = 0, len(lines)
+    while i < n:
+        raw = lines[i]
+        if not raw.strip():
+            i += 1
+        elif _is_table_line(raw):
+            i = _take_tables(file, lines, i, blocks)
+        else:
+            i = _take_text(file, lines, i, blocks)
+    stem = Path(file).stem
+    return Document(name=stem, file=file, blocks=tuple(blocks), line_count=n)
+
+
+def _take_text(file: str, lines: list[str], i: int, blocks: list) -> int:
+    start = i
+    while i < len(lines) and lines[i].strip() and not _is_table_line(lines[i]):
+        i += 1
+    raw_block = "\n".join(lines[start:i])
+    runs = parse_runs(raw_block)
+    per_line = _split_runs_by_line(runs)
+    ref = SourceRef(file=file, line=start + 1, column=len(lines[start]) - len(lines[start].lstrip()) + 1)
+    level = _heading_level(raw_block) if i - start == 1 else None
+    if level:
+        blocks.append(Heading(level=level, runs=per_line[0], ref=ref))
+    else:
+        blocks.append(Paragraph(lines=tuple(per_line), ref=ref))
+    return i
+
+
+def _split_runs_by_line(runs) -> list[tuple]:
+    lines: list[list] = [[]]
+    for run in runs:
+        parts = run.text.split("\n")
+        for k, part in enumerate(parts):
+            if k:
+                lines.append([])
+            if part:
+                lines[-1].append(run.model_copy(update={"text": part}))
+    return [tuple(line) for line in lines]
+
+
+def _heading_level(raw: str) -> int | None:
+    text = plain(raw)
+    if not _is_label_like(raw) or len(text) > 200 or text.endswith((",", ":")) or text.startswith("("):
+        return None
+    letters = [ch for ch in text if ch.isalpha()]
+    if len(letters) >= 4 and sum(ch.isupper() for ch in letters) / len(letters) > 0.9:
+        return 2
+    if re.match(r"\d+\.\s+\S", text):
+        return 3
+    if re.match(r"\([a-z]\)\s+\S", text):
+        return 4
+    if len(text) <= 100 and text[0].isupper() and not re.search(r"\d{3}", text):
+        return 3
+    return None
+
+
+def _take_tables(file: str, lines: list[str], i: int, blocks: list) -> int:
+    """Take one or more consecutive tables starting at line i (a tab line)."""
+    rows: list[Row] = []
+    has_data = False
+    table_start = i
+    n = len(lines)
+    while i < n:
+        raw = lines[i]
+        if not raw.strip():
+            if _continues(lines, i, header_ok=not has_data):
+                i += 1
+                continue
+            break
+        if _is_table_line(raw) or spaced_figure_count(raw):
+            cells = split_cells(raw, file, i + 1)
+            if is_header_row(cells) and has_data:
+                blocks.append(_table(file, rows, table_start))
+                rows, has_data, table_start = [], False, i
+            row = Row(cells=cells, line=i + 1)
+            rows, merged = _join_split_values(rows, row)
+            has_data = has_data or is_data_row(row.cells)
+            i += 1
+            continue
+        if _is_label_like(raw) and _continues(lines, i, header_ok=False):
+            rows.append(Row(cells=split_cells(raw, file, i + 1), line=i + 1))
+            i += 1
+            continue
+        break
+    blocks.append(_table(file, rows, table_start))
+    return i
+
+
+def _continues(lines: list[str], i: int, header_ok: bool) -> bool:
+    """Does the table go on after line i? Only if a data row (or, while the header is still
+    being read, another header row) comes soon, with nothing but blank lines and short labels
+    in between."""
+    seen = 0
+    for j in range(i + 1, len(lines)):
+        raw = lines[j]
+        if not raw.strip():
+            continue
+        if _is_table_line(raw) or spaced_figure_count(raw):
+            cells = split_cells(raw, "", j + 1)
+            return header_ok or not is_header_row(cells)
+        seen += 1
+        if seen > _LOOKAHEAD_LINES or not _is_label_like(raw):
+            return False
+    return False
+
+
+def _join_split_values(rows: list[Row], row: Row) -> tuple[list[Row], bool]:
+    """A figures-only line right after a label-only line is that label's row
+    ('Total liabilities' / '12,087,334 17,770,121 2,480,614')."""
+    if rows and not row.cells[0].text and is_data_row(row.cells):
+        prev = rows[-1]
+        prev_label_only = prev.label and all(not c.text for c in prev.cells[1:]) and not prev.label.endswith(":")
+        if prev_label_only and not is_header_row(prev.cells) and not _is_table_line_row(prev):
+            joined = Row(cells=(prev.cells[0],) + row.cells[1:], line=prev.line, joined_from=(row.line,))
+            return rows[:-1] + [joined], True
+    return rows + [row], False
+
+
+def _is_table_line_row(row: Row) -> bool:
+    # a tab-separated label row followed by an unlabelled figures row is a subtotal, not a split
+    return len(row.cells) > 1
+
+
+def _table(file: str, rows: list[Row], start: int) -> Table:
+    return Table(rows=tuple(rows), ref=SourceRef(file=file, line=start + 1))

@@ -1,0 +1,404 @@
+"""Stage 2: understand each table: its columns (period, currency), scale, sections and rows.
+
+Named steps, each pure: header rows -> columns; caption -> scale; data rows -> amounts;
+amounts -> columns (by position when the counts agree, otherwise by evidence).
+A row whose figures cannot be placed in columns with certainty keeps `columns=None`:
+the fact builder tags nothing from it and reports it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from itertools import combinations
+
+from kcxbrl.models import (
+    AnalysedTable, Amount, Column, Document, Finding, Heading, Paragraph, Row, SourceRef, Table, TableRow,
+)
+from kcxbrl.reader import is_data_row, is_header_row
+from kcxbrl.text import parse_amount
+
+_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m}
+_MONTH_RE = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_FULL_DATE = re.compile(rf"\b{_MONTH_RE}\s+(\d{{1,2}}),?\s+((?:19|20)\d\d)\b", re.IGNORECASE)
+_MONTH_DAY = re.compile(rf"\b{_MONTH_RE}(?:\s+(\d{{1,2}}))?,?", re.IGNORECASE)
+_YEAR = re.compile(r"(?<![\d,.])((?:19|20)\d\d)(?![\d,])")
+_CURRENCY = re.compile(r"\b(RMB|US\$|USD|CNY)(?:\s*'000)?", re.IGNORECASE)
+_DURATION = re.compile(r"\b(three|six|nine|twelve)\s+(?:months?\s+)?ended|\b(year|quarter)\s+ended", re.IGNORECASE)
+_INSTANT = re.compile(r"\bas\s+(?:at|of)\b", re.IGNORECASE)
+_MONTHS_IN = {"three": 3, "six": 6, "nine": 9, "twelve": 12, "year": 12, "quarter": 3}
+_CHANGE = re.compile(r"\bchange\b", re.IGNORECASE)
+_NOTES = re.compile(r"^notes?$", re.IGNORECASE)
+_THOUSANDS = re.compile(r"in thousands|'000\b", re.IGNORECASE)
+_MILLIONS = re.compile(r"in millions|'000,000", re.IGNORECASE)
+_RATE = re.compile(r"RMB\s?(\d+\.\d+)\s*(?:to|per|=|for)\s*(?:each\s+)?US\$\s?1(?:\.00)?\b", re.IGNORECASE)
+_SECTION_SPLIT = re.compile(r"^([^:]{3,80}:)\s*(\S.*)$")
+
+
+@dataclass(frozen=True)
+class TableContext:
+    """What the table understanding needs to know about the document around a table."""
+
+    title: str
+    default_scale: int
+    rate: Decimal | None
+    instant_by_default: bool  # the mapping data says this kind of table is a balance sheet
+
+
+# ---------------------------------------------------------------- document-level facts
+
+
+def convenience_rate(document: Document) -> tuple[Decimal, SourceRef] | None:
+    """The stated RMB per US$1.00 convenience rate, with where it is stated."""
+    for block in document.blocks:
+        if isinstance(block, Paragraph | Heading):
+            m = _RATE.search(block.text)
+            if m:
+                return Decimal(m.group(1)), block.ref
+    return None
+
+
+def titles_before(document: Document) -> list[str]:
+    """For each table (in order), the text of the short blocks right above it: its caption."""
+    titles: list[str] = []
+    recent: list[str] = []
+    for block in document.blocks:
+        if isinstance(block, Table):
+            titles.append(" | ".join(recent[-4:]))
+            recent = []
+        elif isinstance(block, Heading):
+            recent.append(block.text)
+        elif isinstance(block, Paragraph):
+            recent.append(block.text if len(block.text) < 400 else "")
+    return titles
+
+
+# ---------------------------------------------------------------- header -> columns
+
+
+@dataclass(frozen=True)
+class HeaderReading:
+    columns: tuple[Column, ...]
+    change_column: bool  # a trailing year-on-year change column (not a period)
+    notes_column: int | None  # cell index of a "Notes" column
+    scale: int | None
+
+
+def read_header(rows: list[Row], instant_by_default: bool) -> HeaderReading:
+    kinds: list[tuple[int | None, tuple[int, int] | None]] = []  # (months or None=instant, month/day)
+    full_dates: list[date] = []
+    month_days: list[tuple[int, int]] = []
+    years: list[int] = []
+    currencies: list[str | None] = []
+    change = False
+    notes_column = None
+    scale = None
+    texts: list[str] = []
+    for row in rows:
+        for index, cell in enumerate(row.cells):
+            text = cell.text
+            if not text:
+                continue
+            texts.append(text)
+            if _NOTES.match(text) and index > 0:
+                notes_column = index
+            if _CHANGE.search(text):
+                change = True
+            if _THOUSANDS.search(text):
+                scale = 3
+            for kind in _period_kinds(text):
+                kinds.append(kind)
+            dates = [_date(m) for m in _FULL_DATE.finditer(text)]
+            full_dates += [d for d in dates if d]
+            rest = _FULL_DATE.sub(" ", text)
+            if not _DURATION.search(rest) and not _INSTANT.search(rest):
+                month_days += [md for md in (_month_day(m) for m in _MONTH_DAY.finditer(rest)) if md]
+            years += [int(y) for y in _YEAR.findall(rest)]
+            for m in _CURRENCY.finditer(text):
+                currencies.append("USD" if m.group(1).upper() in ("US$", "USD") else "CNY")
+            if text.strip() in ("%", "(%)"):
+                currencies.append(None)
+    ends = _column_ends(full_dates, month_days, years, kinds, currencies)
+    if not ends:
+        return HeaderReading((), change, notes_column, scale)
+    months = _column_months(ends, kinds, instant_by_default)
+    if months is None:
+        return HeaderReading((), change, notes_column, scale)
+    if len(currencies) != len(ends):
+        currencies = [None] * len(ends) if not currencies else currencies
+    if len(currencies) != len(ends):
+        return HeaderReading((), change, notes_column, scale)
+    header_text = " ".join(texts)
+    columns = tuple(
+        Column(end=end, months=m, currency=cur, header=header_text[:200])  # type: ignore[arg-type]
+        for end, m, cur in zip(ends, months, currencies)
+    )
+    return HeaderReading(columns, change, notes_column, scale)
+
+
+def _period_kinds(text: str) -> list[tuple[int | None, tuple[int, int] | None]]:
+    found = []
+    for m in _DURATION.finditer(text):
+        word = (m.group(1) or m.group(2)).lower()
+        md = _month_day_after(text[m.end():])
+        found.append((_MONTHS_IN[word], md))
+    for m in _INSTANT.finditer(text):
+        found.append((None, _month_day_after(text[m.end():])))
+    return found
+
+
+def _month_day_after(text: str) -> tuple[int, int] | None:
+    m = _MONTH_DAY.match(text.strip())
+    return _month_day(m) if m else None
+
+
+def _month_day(m: re.Match) -> tuple[int, int] | None:
+    month = _MONTHS.get(m.group(1)[:3].lower())
+    if not month:
+        return None
+    day = int(m.group(2)) if m.group(2) else calendar.monthrange(2001, month)[1]
+    return (month, day)
+
+
+def _date(m: re.Match) -> date | None:
+    month = _MONTHS.get(m.group(1)[:3].lower())
+    try:
+        return date(int(m.group(3)), month, int(m.group(2))) if month else None
+    except ValueError:
+        return None
+
+
+def _with_year(month_day: tuple[int, int], year: int) -> date:
+    month, day = month_day
+    return date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def _column_ends(full_dates, month_days, years, kinds, currencies) -> list[date]:
+    """The end date (or instant) of each column."""
+    wanted = len(currencies) if currencies else None
+    if full_dates and (wanted is None or len(full_dates) == wanted):
+        return full_dates
+    phrase_md = next((md for _, md in kinds if md), None)
+    if years and (wanted is None or len(years) == wanted):
+        if len(month_days) == len(years):
+            return [_with_year(md, y) for md, y in zip(month_days, years)]
+        if phrase_md:
+            return [_with_year(phrase_md, y) for y in years]
+    # Garbled year cells ("2022 2023 2"): comparative columns ascend and each US$ column
+    # translates the latest period; that convention decides when the counts do not.
+    distinct = sorted(set(years) | {d.year for d in full_dates})
+    md = phrase_md or (month_days[0] if month_days else None)
+    if currencies and md and distinct:
+        local = [c for c in currencies if c != "USD"]
+        if len(local) == len(distinct):
+            years_iter = iter(distinct)
+            return [_with_year(md, distinct[-1] if c == "USD" else next(years_iter)) for c in currencies]
+    return []
+
+
+def _column_months(ends: list[date], kinds, instant_by_default: bool) -> list[int | None] | None:
+    kinds_months = [k for k, _ in kinds]
+    if not kinds_months:
+        return [None] * len(ends) if instant_by_default else None
+    if len(set(kinds_months)) == 1:
+        return [kinds_months[0]] * len(ends)
+    # Several period groups (three months, six months): each group lists its dates ascending,
+    # so a date earlier than the one before starts the next group.
+    groups = [[ends[0]]]
+    for prev, cur in zip(ends, ends[1:]):
+        if cur < prev:
+            groups.append([])
+        groups[-1].append(cur)
+    distinct_kinds = list(dict.fromkeys(kinds_months))
+    if len(groups) != len(distinct_kinds):
+        return None
+    return [k for k, g in zip(distinct_kinds, groups) for _ in g]
+
+
+def period_start(end: date, months: int) -> date:
+    nxt = end + timedelta(days=1)
+    year, month = nxt.year, nxt.month - months
+    while month < 1:
+        month += 12
+        year -= 1
+    return date(year, month, nxt.day)
+
+
+# ---------------------------------------------------------------- rows
+
+
+def _row_amounts(row: Row, notes_column: int | None) -> tuple[tuple[Amount, ...], str | None, bool]:
+    """Figures of a row (in order), its note reference, and whether a cell was unreadable."""
+    amounts: list[Amount] = []
+    note = None
+    unreadable = False
+    for index, cell in enumerate(row.cells[1:], start=1):
+        text = cell.text
+        if not text:
+            continue
+        if index == notes_column and re.fullmatch(r"\d{1,2}", text):
+            note = text
+            continue
+        parsed = parse_amount(text)
+        if parsed is None:
+            unreadable = True
+            continue
+        value, decimals, percent = parsed
+        amounts.append(Amount(text=text, value=value, decimals=decimals, percent=percent, ref=cell.ref))
+    return tuple(amounts), note, unreadable
+
+
+def _normalise(label: str) -> str:
+    return re.sub(r"\s+", " ", label.replace("’", "'").strip().lower())
+
+
+# ---------------------------------------------------------------- alignment by evidence
+
+
+def _rate_tolerance(usd: Amount, cny: Amount, rate: Decimal) -> Decimal:
+    half = lambda a: Decimal(5) * Decimal(10) ** (-(a.decimals + 1))  # noqa: E731 - half a printed unit
+    return half(usd) * rate + half(cny)
+
+
+def pair_agrees(cny: Amount, usd: Amount, rate: Decimal, scale_usd_like: bool = True) -> bool | None:
+    """Does the US$ figure translate the RMB figure at the rate? None when uninformative."""
+    if cny.value is None or usd.value is None:
+        return None if (cny.value is None and usd.value is None) else False
+    if cny.value == 0 and usd.value == 0:
+        return None
+    if cny.value == usd.value:  # share counts are printed alike in both columns
+        return True
+    return abs(usd.value * rate - cny.value) <= _rate_tolerance(usd, cny, rate)
+
+
+def _pairs_agree(amounts: tuple[Amount, ...], columns: tuple[Column, ...], rate: Decimal) -> tuple[int, int]:
+    """(informative pairs that agree, pairs that disagree) for same-period RMB/US$ columns."""
+    good = bad = 0
+    for i, col in enumerate(columns):
+        if col.currency != "USD":
+            continue
+        twins = [j for j, c in enumerate(columns) if c.currency == "CNY" and c.end == col.end and c.months == col.months]
+        for j in twins:
+            verdict = pair_agrees(amounts[j], amounts[i], rate)
+            if verdict is True:
+                good += 1
+            elif verdict is False:
+                bad += 1
+    return good, bad
+
+
+def _candidate_headers(columns: tuple[Column, ...], count: int) -> list[tuple[Column, ...]]:
+    """Headers of `count` columns that explain a row with more or fewer figures than the header:
+    a header that lost the RMB twin of a US$ column, or a row that lost figures."""
+    n = len(columns)
+    if count > n:
+        extra = count - n
+        usd_slots = [i for i, c in enumerate(columns) if c.currency == "USD"
+                     and not any(o.currency == "CNY" and o.end == c.end and o.months == c.months for o in columns)]
+        result = []
+        for slots in combinations(usd_slots, extra):
+            cols = list(columns)
+            for i in sorted(slots, reverse=True):
+                twin = columns[i].model_copy(update={"currency": "CNY"})
+                cols.insert(i, twin)
+            result.append(tuple(cols))
+        return result
+    if count < n:
+        return [tuple(c for k, c in enumerate(columns) if k not in drop) for drop in combinations(range(n), n - count)]
+    return [columns]
+
+
+def align_rows(rows: list[TableRow], columns: tuple[Column, ...], rate: Decimal | None) -> list[TableRow]:
+    """Give each row's figures their columns; rows that the header does not fit are placed by
+    the RMB/US$ rate when exactly one arrangement agrees, and left unplaced otherwise."""
+    by_length: dict[int, list[int]] = {}
+    for k, row in enumerate(rows):
+        if row.amounts:
+            by_length.setdefault(len(row.amounts), []).append(k)
+    result = list(rows)
+    for count, members in by_length.items():
+        if count == len(columns) and columns:
+            for k in members:
+                result[k] = rows[k].model_copy(update={"columns": columns, "alignment": "header"})
+            continue
+        chosen = _choose_by_rate(rows, members, columns, count, rate) if columns and rate else None
+        for k in members:
+            if chosen is not None:
+                result[k] = rows[k].model_copy(update={"columns": chosen, "alignment": "realigned"})
+            else:
+                result[k] = rows[k].model_copy(update={"columns": None, "alignment": "unaligned" if columns else "none"})
+    return result
+
+
+def _choose_by_rate(rows, members, columns, count, rate) -> tuple[Column, ...] | None:
+    passing = []
+    for candidate in _candidate_headers(columns, count):
+        good = bad = 0
+        for k in members:
+            g, b = _pairs_agree(rows[k].amounts, candidate, rate)
+            good, bad = good + g, bad + b
+        if good and not bad:
+            passing.append(candidate)
+    # Dropped columns leave the rate untested on them: only a single arrangement is evidence.
+    return passing[0] if len(passing) == 1 and count > len(columns) else None
+
+
+# ---------------------------------------------------------------- table
+
+
+def analyse_table(index: int, table: Table, ctx: TableContext, kind: str | None) -> tuple[AnalysedTable, list[Finding]]:
+    findings: list[Finding] = []
+    rows = list(table.rows)
+    first_data = next((k for k, r in enumerate(rows) if is_data_row(r.cells)), len(rows))
+    header_rows = [r for r in rows[:first_data] if is_header_row(r.cells)]
+    header = read_header(header_rows, ctx.instant_by_default)
+    scale = header.scale or _caption_scale(ctx.title) or ctx.default_scale
+    columns = header.columns[:-1] if header.change_column and header.columns and header.columns[-1].currency is None else header.columns
+
+    table_rows: list[TableRow] = []
+    section = ""
+    for row in rows[first_data:] if first_data < len(rows) else []:
+        label = row.label
+        amounts, note, unreadable = _row_amounts(row, header.notes_column)
+        if header.change_column and amounts and len(amounts) == len(columns) + 1 and amounts[-1].percent:
+            amounts = amounts[:-1]  # the year-on-year change is not a figure of a period
+        if not amounts:
+            if label and not is_header_row(row.cells):
+                section = _normalise(label)
+            continue
+        m = _SECTION_SPLIT.match(label)
+        if m:  # "Operating expenses: Selling and marketing expenses" ran together
+            section, label = _normalise(m.group(1)), m.group(2)
+        if unreadable:
+            findings.append(Finding(severity="warning", code="table.unreadableCell",
+                                    message=f"row '{label}' has a cell that is neither a figure nor a note reference",
+                                    ref=row.cells[0].ref))
+        table_rows.append(TableRow(line=row.line, label=label, section=section, amounts=amounts, note=note))
+
+    aligned = align_rows(table_rows, columns, ctx.rate)
+    for row in aligned:
+        if row.columns is None and kind is not None:
+            findings.append(Finding(
+                severity="warning", code="table.unalignedRow",
+                message=(f"row '{row.label}' has {len(row.amounts)} figures but the header has "
+                         f"{len(columns)} columns and no evidence decides their periods; not tagged"),
+                ref=row.amounts[0].ref))
+        elif row.alignment == "realigned":
+            findings.append(Finding(
+                severity="info", code="table.realignedRow",
+                message=(f"row '{row.label}' has {len(row.amounts)} figures for a {len(columns)}-column header; "
+                         "columns decided by the RMB/US$ convenience rate"),
+                ref=row.amounts[0].ref))
+    return AnalysedTable(index=index, ref=table.ref, title=ctx.title, kind=kind, scale=scale,
+                         columns=columns, rows=tuple(aligned)), findings
+
+
+def _caption_scale(title: str) -> int | None:
+    if _MILLIONS.search(title):
+        return 6
+    if _THOUSANDS.search(title):
+        return 3
+    return None

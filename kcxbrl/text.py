@@ -1,0 +1,125 @@
+"""Text-level helpers shared by the reader and table understanding.
+
+The conversion from PDF or newswire leaves emphasis as markup (`**bold**`, `<u>x</u>`,
+`<i>x</i>`, `*italic*`), escapes dollar signs (`US\\$`), and writes nil as any of several
+dashes. These helpers turn such raw text into runs, plain text and figures.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from kcxbrl.models import Run
+
+# Emphasis markers the converter emits; anything else that looks like a tag stays text.
+_MARKER = re.compile(r"\*\*|</?u>|</?i>|</?b>|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])", re.IGNORECASE)
+_STYLE_OF = {"**": "bold", "<b>": "bold", "</b>": "bold", "<u>": "underline", "</u>": "underline",
+             "<i>": "italic", "</i>": "italic", "*": "italic"}
+
+NIL_DASHES = frozenset("-–—_‒―")
+_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200b]+")
+
+
+def unescape(text: str) -> str:
+    """Undo the converter's Markdown escapes (`\\$` -> `$`)."""
+    return re.sub(r"\\([$*_#\[\]])", r"\1", text)
+
+
+def parse_runs(raw: str) -> tuple[Run, ...]:
+    """Split raw text into runs by the emphasis markup around them.
+
+    A marker only counts when it is balanced within `raw`; an unpaired marker is kept as text,
+    so no printed character is ever lost.
+    """
+    raw = unescape(raw)
+    tokens = _balanced_markers(raw)
+    runs: list[Run] = []
+    state = {"bold": False, "italic": False, "underline": False}
+    pos = 0
+    for start, end, style in tokens:
+        if start > pos:
+            runs.append(Run(text=raw[pos:start], **state))
+        state[style] = not state[style]
+        pos = end
+    if pos < len(raw):
+        runs.append(Run(text=raw[pos:], **state))
+    return _merge(runs)
+
+
+def _balanced_markers(raw: str) -> list[tuple[int, int, str]]:
+    """Markers that open and close in order, as (start, end, style)."""
+    result: list[tuple[int, int, str]] = []
+    open_at: dict[str, tuple[int, int]] = {}
+    for m in _MARKER.finditer(raw):
+        token = m.group(0).lower()
+        style = _STYLE_OF[token]
+        if token.startswith("</") or (token in ("**", "*") and style in open_at):
+            if style in open_at:
+                result.append((*open_at.pop(style), style))
+                result.append((m.start(), m.end(), style))
+        elif not token.startswith("<") or style not in open_at:
+            open_at[style] = (m.start(), m.end())
+    # a marker whose partner never came is text, not markup
+    return sorted(result)
+
+
+def _merge(runs: list[Run]) -> tuple[Run, ...]:
+    merged: list[Run] = []
+    for run in runs:
+        if not run.text:
+            continue
+        if merged and (merged[-1].bold, merged[-1].italic, merged[-1].underline) == (
+            run.bold, run.italic, run.underline
+        ):
+            merged[-1] = merged[-1].model_copy(update={"text": merged[-1].text + run.text})
+        else:
+            merged.append(run)
+    return tuple(merged)
+
+
+def plain(raw: str) -> str:
+    """Plain text of a raw cell or line: markup removed, whitespace collapsed."""
+    return _SPACE.sub(" ", "".join(r.text for r in parse_runs(raw))).strip()
+
+
+# ---------------------------------------------------------------- figures
+
+_AMOUNT = re.compile(
+    r"""^(?P<open>\()?\s*(?P<minus>[-–])?\s*
+        (?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?
+        \s*(?P<close>\))?\s*(?P<pct>%)?\s*(?P<close2>\))?$""",
+    re.VERBOSE,
+)
+
+
+def is_nil(text: str) -> bool:
+    t = text.strip()
+    return len(t) == 1 and t in NIL_DASHES
+
+
+def parse_amount(text: str) -> tuple[Decimal | None, int, bool] | None:
+    """Parse a printed figure: (value with printed sign, decimals printed, is percent).
+
+    Returns None when `text` is not a figure; a nil dash gives (None, 0, False).
+    "(1,573,433)" -> -1573433; "-18.7 %" -> -18.7 percent; "(52.1)%" -> -52.1 percent.
+    """
+    t = text.strip()
+    if is_nil(t):
+        return (None, 0, False)
+    m = _AMOUNT.match(t)
+    if not m:
+        return None
+    opened = bool(m.group("open"))
+    closed = bool(m.group("close") or m.group("close2"))
+    if opened != closed:
+        return None
+    frac = m.group("frac") or ""
+    value = Decimal(m.group("digits").replace(",", "") + frac)
+    if opened or m.group("minus"):
+        value = -value
+    return (value, len(frac) - 1 if frac else 0, bool(m.group("pct")))
+
+
+def is_amount(text: str) -> bool:
+    return parse_amount(text) is not None

@@ -127,9 +127,8 @@ def _is_year(text: str) -> bool:
 
 
 def is_data_row(cells: tuple[Cell, ...]) -> bool:
-    return any(parse_amount(c.text) is not None and not _is_year(c.text) for c in cells[1:]) or (
-        not cells[0].text and any(parse_amount(c.text) is not None for c in cells[1:])
-    )
+    """A row with at least one figure after its label (a bare year is a column caption)."""
+    return any(parse_amount(c.text) is not None and not _is_year(c.text) for c in cells[1:])
 
 
 def _is_label_like(raw: str) -> bool:

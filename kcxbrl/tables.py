@@ -35,7 +35,9 @@ _NOTES = re.compile(r"^notes?$", re.IGNORECASE)
 _THOUSANDS = re.compile(r"in thousands|'000\b", re.IGNORECASE)
 _MILLIONS = re.compile(r"in millions|'000,000", re.IGNORECASE)
 _RATE = re.compile(r"RMB\s?(\d+\.\d+)\s*(?:to|per|=|for)\s*(?:each\s+)?US\$\s?1(?:\.00)?\b", re.IGNORECASE)
-_SECTION_SPLIT = re.compile(r"^([^:]{3,80}:)\s*(\S.*)$")
+# "Operating expenses: Selling and marketing expenses" is a section label and a row run
+# together; "Less: ..." is a row of its own.
+_SECTION_SPLIT = re.compile(r"^(?!(?:less|add|plus|deduct)\s*:)([^:]{3,80}:)\s*(\S.*)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -263,15 +265,21 @@ def _rate_tolerance(usd: Amount, cny: Amount, rate: Decimal) -> Decimal:
     return half(usd) * rate + half(cny)
 
 
-def pair_agrees(cny: Amount, usd: Amount, rate: Decimal, scale_usd_like: bool = True) -> bool | None:
-    """Does the US$ figure translate the RMB figure at the rate? None when uninformative."""
+# Deciding a column needs only "about right": printed US$ subtotals are often sums of rounded
+# US$ lines, a few units off the translated RMB total, while a wrong column is far off.
+ALIGNMENT_SLACK = Decimal("0.002")
+
+
+def pair_agrees(cny: Amount, usd: Amount, rate: Decimal) -> bool | None:
+    """Does the US$ figure translate the RMB figure at the rate (within rounding and
+    ALIGNMENT_SLACK)? None when the pair says nothing (both nil or zero)."""
     if cny.value is None or usd.value is None:
         return None if (cny.value is None and usd.value is None) else False
     if cny.value == 0 and usd.value == 0:
         return None
     if cny.value == usd.value:  # share counts are printed alike in both columns
         return True
-    return abs(usd.value * rate - cny.value) <= _rate_tolerance(usd, cny, rate)
+    return abs(usd.value * rate - cny.value) <= _rate_tolerance(usd, cny, rate) + abs(cny.value) * ALIGNMENT_SLACK
 
 
 def _pairs_agree(amounts: tuple[Amount, ...], columns: tuple[Column, ...], rate: Decimal) -> tuple[int, int]:
@@ -360,19 +368,21 @@ def analyse_table(index: int, table: Table, ctx: TableContext, kind: str | None)
 
     table_rows: list[TableRow] = []
     section = ""
-    for row in rows[first_data:] if first_data < len(rows) else []:
+    for row in rows:
+        if any(row is h for h in header_rows):
+            continue
         label = row.label
         amounts, note, unreadable = _row_amounts(row, header.notes_column)
         if header.change_column and amounts and len(amounts) == len(columns) + 1 and amounts[-1].percent:
             amounts = amounts[:-1]  # the year-on-year change is not a figure of a period
         if not amounts:
-            if label and not is_header_row(row.cells):
+            if label:
                 section = _normalise(label)
             continue
         m = _SECTION_SPLIT.match(label)
         if m:  # "Operating expenses: Selling and marketing expenses" ran together
             section, label = _normalise(m.group(1)), m.group(2)
-        if unreadable:
+        if unreadable and kind is not None:
             findings.append(Finding(severity="warning", code="table.unreadableCell",
                                     message=f"row '{label}' has a cell that is neither a figure nor a note reference",
                                     ref=row.cells[0].ref))

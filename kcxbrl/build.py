@@ -1,0 +1,99 @@
+"""The pipeline, end to end, for one announcement:
+
+read (reader) -> tables and facts (tables, mapping, facts) -> filing -> XHTML (render)
+-> report package (package) -> Arelle validation and xBRL-JSON export (arelle_adapter).
+
+Nothing is written to the output folder until the input has been read and tagged, and then
+everything is staged beside it and moved into place: an unusable input leaves no files.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from kcxbrl import arelle_adapter
+from kcxbrl.facts import cover_facts, tag_document
+from kcxbrl.models import Filing, Finding
+from kcxbrl.package import SCHEMA_REF, package_files, publish, staging, write_tree, zip_bytes
+from kcxbrl.profile import IssuerProfile
+from kcxbrl.reader import read_document
+from kcxbrl.render import render_report
+from kcxbrl.taxonomy_model import Taxonomy
+
+ENTITY_SCHEME = "http://www.sec.gov/CIK"
+
+
+class BuildResult(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    facts: int
+    findings: tuple[Finding, ...]
+    validation: arelle_adapter.ValidationReport | None
+    generate_seconds: float
+    package: Path
+    folder: Path
+
+    @property
+    def ok(self) -> bool:
+        return self.validation is not None and self.validation.ok
+
+
+def make_filing(path: Path, taxonomy: Taxonomy, profile: IssuerProfile) -> Filing:
+    document = read_document(path)
+    tagging = tag_document(document, taxonomy, profile)
+    return Filing(
+        document=document,
+        tables=tagging.tables,
+        facts=tagging.facts,
+        text_facts=cover_facts(document, tagging.period, profile),
+        findings=tagging.findings,
+        schema_ref=SCHEMA_REF,
+        entity_scheme=ENTITY_SCHEME,
+        entity_id=profile.cik,
+    )
+
+
+def generate(path: Path, taxonomy: Taxonomy, profile: IssuerProfile) -> tuple[Filing, dict[str, bytes]]:
+    """Everything up to the package's files, in memory (no Arelle, no disk writes)."""
+    filing = make_filing(path, taxonomy, profile)
+    name = filing.document.name
+    title = f"{profile.name}: {name}"
+    report = render_report(filing, title)
+    return filing, package_files(name, report, taxonomy)
+
+
+def build_one(path: Path, out: Path, taxonomy: Taxonomy, profile: IssuerProfile, *, validate: bool = True) -> BuildResult:
+    started = time.perf_counter()
+    filing, files = generate(path, taxonomy, profile)
+    generate_seconds = time.perf_counter() - started
+    name = filing.document.name
+    with staging(out) as tmp:
+        package = tmp / f"{name}.xbri"
+        package.write_bytes(zip_bytes(files))
+        folder = tmp / name
+        write_tree(tmp, files)
+        report = None
+        if validate:
+            report = arelle_adapter.validate(package, export_json=folder / f"{name}.json")
+            (folder / "validation.json").write_text(_validation_json(report), encoding="utf-8")
+        (folder / "findings.json").write_text(_findings_json(filing.findings), encoding="utf-8")
+        publish(package, out / f"{name}.xbri")
+        publish(folder, out / name)
+    return BuildResult(name=name, facts=len(filing.facts) + len(filing.text_facts), findings=filing.findings,
+                       validation=report, generate_seconds=generate_seconds,
+                       package=out / f"{name}.xbri", folder=out / name)
+
+
+def _validation_json(report: arelle_adapter.ValidationReport) -> str:
+    data = report.model_dump(mode="json", exclude={"seconds", "entry"})
+    return json.dumps(data, indent=2, sort_keys=True) + "\n"
+
+
+def _findings_json(findings: tuple[Finding, ...]) -> str:
+    data = [f.model_dump(mode="json") for f in findings]
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

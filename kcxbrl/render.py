@@ -1,0 +1,116 @@
+"""Stage 4: Filing -> Inline XBRL 1.1 XHTML, through the jinja2 templates in templates/.
+
+This module prepares a plain view model (dicts of strings); the templates only lay it out, and
+`templates/_ix.j2` is the one macro that writes ix: elements. Autoescaping is on, so every piece
+of text from the input is escaped.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from kcxbrl.models import Fact, Filing, Heading, Paragraph, Run, Table
+from kcxbrl.resources import templates_dir
+from kcxbrl.taxonomy_model import NAMESPACE, PREFIX
+
+UNIT_MEASURES = {
+    "CNY": ("iso4217:CNY", None),
+    "USD": ("iso4217:USD", None),
+    "shares": ("xbrli:shares", None),
+    "pure": ("xbrli:pure", None),
+    "CNY_per_share": ("iso4217:CNY", "xbrli:shares"),
+    "USD_per_share": ("iso4217:USD", "xbrli:shares"),
+}
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(str(templates_dir())),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render_report(filing: Filing, title: str) -> bytes:
+    page = build_view(filing, title)
+    return _environment().get_template("report.xhtml.j2").render(page=page).encode("utf-8")
+
+
+def build_view(filing: Filing, title: str) -> dict:
+    by_cell = {(f.source.line, f.source.column): f for f in filing.facts}
+    contexts = {f.context.id: f.context for f in filing.facts} | {t.context.id: t.context for t in filing.text_facts}
+    units = sorted({f.unit for f in filing.facts if f.unit})
+    return {
+        "title": title,
+        "prefix": PREFIX,
+        "namespace": NAMESPACE,
+        "schema_ref": filing.schema_ref,
+        "entity_scheme": filing.entity_scheme,
+        "entity_id": filing.entity_id,
+        "contexts": [
+            {"id": c.id, "start": c.period.start.isoformat() if c.period.start else None,
+             "end": c.period.end.isoformat(), "members": list(c.dimensions)}
+            for _, c in sorted(contexts.items())
+        ],
+        "units": [{"id": u, "numerator": UNIT_MEASURES[u][0], "denominator": UNIT_MEASURES[u][1]} for u in units],
+        "hidden_facts": [
+            {"attrs": {"id": t.id, "name": f"{PREFIX}:{t.concept}", "contextRef": t.context.id}, "value": t.value}
+            for t in filing.text_facts
+        ],
+        "blocks": [_block_view(block, by_cell) for block in filing.document.blocks],
+    }
+
+
+def _runs(runs: tuple[Run, ...]) -> list[dict]:
+    return [{"text": r.text, "bold": r.bold, "italic": r.italic, "underline": r.underline} for r in runs]
+
+
+def _block_view(block, by_cell: dict[tuple[int, int], Fact]) -> dict:
+    if isinstance(block, Heading):
+        return {"kind": "heading", "level": block.level, "runs": _runs(block.runs), "line": block.ref.line}
+    if isinstance(block, Paragraph):
+        return {"kind": "paragraph", "lines": [_runs(line) for line in block.lines], "line": block.ref.line}
+    assert isinstance(block, Table)
+    width = max((len(r.cells) for r in block.rows), default=0)
+    rows = []
+    for row in block.rows:
+        cells = []
+        for index, cell in enumerate(row.cells):
+            fact = by_cell.get((cell.ref.line, cell.ref.column))
+            view = {"css": "label" if index == 0 else "num", "runs": _runs(cell.runs), "fact": None}
+            if fact is not None:
+                view.update(_fact_view(fact, cell.text, cell.runs))
+            cells.append(view)
+        cells += [{"css": "num", "runs": [], "fact": None}] * (width - len(cells))
+        section = bool(row.cells and row.cells[0].text and all(not c.text for c in row.cells[1:]))
+        rows.append({"cells": cells, "section": section})
+    return {"kind": "table", "rows": rows, "line": block.ref.line}
+
+
+def _fact_view(fact: Fact, printed: str, runs: tuple[Run, ...]) -> dict:
+    at = printed.find(fact.display)
+    before, after = (printed[:at], printed[at + len(fact.display):]) if at >= 0 else ("", "")
+    attrs = {
+        "id": fact.id,
+        "name": f"{PREFIX}:{fact.concept}",
+        "contextRef": fact.context.id,
+        "unitRef": fact.unit,
+        "decimals": fact.decimals,
+        "scale": str(fact.scale),
+        "format": fact.format,
+        "sign": "-" if fact.negative else None,
+    }
+    return {
+        "fact": attrs,
+        "shown": fact.display,
+        "before": before,
+        "after": after,
+        "bold": any(r.bold for r in runs),
+        "underline": any(r.underline for r in runs),
+    }

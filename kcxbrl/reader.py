@@ -37,6 +37,12 @@ def read_document(path: Path) -> Document:
 
 def read_lines(path: Path) -> list[str]:
     name = path.name
+
+    def line_at(data: bytes, offset: int) -> int:
+        """1-based line of a byte offset, counting CRLF, CR and LF line ends as below."""
+        head = data[:offset]
+        return head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
+
     if not path.exists():
         raise InputError(name, None, "file not found")
     if not path.is_file():
@@ -47,15 +53,24 @@ def read_lines(path: Path) -> list[str]:
     if size > MAX_INPUT_BYTES:
         raise InputError(name, None, f"file is {size} bytes; an announcement is expected to be under {MAX_INPUT_BYTES}")
     data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(name, 1, "UTF-16 text (byte order mark); save it as UTF-8")
     nul = data.find(b"\x00")
     if nul >= 0:
-        raise InputError(name, data.count(b"\n", 0, nul) + 1, "binary content (NUL byte): not a text announcement")
+        raise InputError(name, line_at(data, nul), "binary content (NUL byte): not a text announcement")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise InputError(name, line, f"not UTF-8 text (byte 0x{data[exc.start]:02x})") from None
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        raise InputError(name, line_at(data, exc.start), f"not UTF-8 text (byte 0x{data[exc.start]:02x})") from None
+    # page breaks from PDF conversion (form feed, vertical tab) are whitespace, kept in place so
+    # lines and columns stay as in the file; other control characters cannot go into XML 1.0
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").translate({0x0B: " ", 0x0C: " "}).split("\n")
+    not_xml = re.compile("[\x01-\x08\x0e-\x1f\ufffe\uffff]")
+    for number, line in enumerate(lines, 1):
+        bad = not_xml.search(line)
+        if bad:
+            raise InputError(name, number, f"control character U+{ord(bad.group()):04X} at column {bad.start() + 1}: "
+                                           "not plain text")
     if not any(line.strip() for line in lines):
         raise InputError(name, None, "file has no text")
     first = next(i for i, line in enumerate(lines) if line.strip())

@@ -1,0 +1,68 @@
+"""Shared fixtures: the five bundled samples built once per test session (real Arelle)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from kcxbrl.build import BuildResult, build_one
+from kcxbrl.cli import bundled_samples
+from kcxbrl.profile import load_profile
+from kcxbrl.taxonomy_model import default_taxonomy
+
+SAMPLE_NAMES = [p.stem for p in bundled_samples()]
+
+
+@dataclass(frozen=True)
+class Built:
+    result: BuildResult
+    oim: dict  # the xBRL-JSON export Arelle wrote
+
+    def facts(self, concept: str, period: str, unit: str | None = None, **dims: str) -> list[dict]:
+        """Facts of `concept` in `period` ('2025-01-01/2025-12-31' or '@2025-12-31'),
+        with `unit` ('CNY', 'USD', 'CNY/shares', 'shares', 'pure') and exactly `dims`."""
+        wanted_period = _oim_period(period)
+        found = []
+        for fact in self.oim["facts"].values():
+            d = fact["dimensions"]
+            if d["concept"] != f"kcx:{concept}" or d["period"] != wanted_period:
+                continue
+            if unit is not None and d.get("unit") != _oim_unit(unit):
+                continue
+            fact_dims = {k.split(":", 1)[1]: v.split(":", 1)[1] for k, v in d.items() if k.startswith("kcx:")}
+            if fact_dims != dims:
+                continue
+            found.append(fact)
+        return found
+
+
+def _oim_period(period: str) -> str:
+    from datetime import date, timedelta
+
+    def next_day(text: str) -> str:
+        return (date.fromisoformat(text) + timedelta(days=1)).isoformat() + "T00:00:00"
+
+    if period.startswith("@"):
+        return next_day(period[1:])
+    start, end = period.split("/")
+    return f"{start}T00:00:00/{next_day(end)}"
+
+
+def _oim_unit(unit: str) -> str:
+    measures = {"CNY": "iso4217:CNY", "USD": "iso4217:USD", "shares": "xbrli:shares", "pure": "xbrli:pure"}
+    return "/".join(measures[m] for m in unit.split("/"))
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> dict[str, Built]:
+    out = tmp_path_factory.mktemp("build")
+    taxonomy, profile = default_taxonomy(), load_profile()
+    results = {}
+    for path in bundled_samples():
+        result = build_one(path, out, taxonomy, profile)
+        oim = json.loads((result.folder / f"{result.name}.json").read_text(encoding="utf-8"))
+        results[result.name] = Built(result=result, oim=oim)
+    return results

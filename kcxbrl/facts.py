@@ -60,8 +60,11 @@ def tag_document(document: Document, taxonomy: Taxonomy, profile: IssuerProfile)
 def _table_facts(table: AnalysedTable, kind: TableKind, taxonomy: Taxonomy) -> tuple[list[Fact], list[Finding]]:
     findings: list[Finding] = []
     mapped: list[tuple[TableRow, RowRule]] = []
+    rules = taxonomy.rules(kind)
+    first_row = table.rows[0].label if table.rows else ""
     for row in table.rows:
-        rule = match_row(kind, row.label, row.section)
+        percent = any(a.percent for a in row.amounts) or bool(row.columns and any(c.percent for c in row.columns))
+        rule = match_row(rules, row.label, row.section, percent, first_row)
         if rule is None:
             findings.append(Finding(severity="warning", code="mapping.unmappedRow",
                                     message=f"no concept for row '{row.label}' (section '{row.section}') in a {kind.kind} table; not tagged",
@@ -74,8 +77,8 @@ def _table_facts(table: AnalysedTable, kind: TableKind, taxonomy: Taxonomy) -> t
         if row.columns is None:
             continue  # reported by the table analysis: figures with no certain column
         concept = taxonomy.concept(concept_name)
-        flip = concept.balance is not None and not prints_amount_to_subtract(row.label) and (
-            concept.balance != kind.orientation_for(row.section))
+        orientation = rule.orientation or kind.orientation_for(row.section)
+        flip = concept.balance is not None and not prints_amount_to_subtract(row.label) and concept.balance != orientation
         for amount, column in zip(row.amounts, row.columns):
             fact, problem = _fact(amount, column, concept, rule, flip, table.scale, row.label)
             if fact:
@@ -168,7 +171,7 @@ def _unit_scale_decimals(concept: Concept, column: Column, amount: Amount, scale
     if concept.type == "shares":
         return "shares", 0, "INF"
     if concept.type in ("pure", "percent"):
-        return ("pure", -2, str(printed + 2)) if amount.percent else ("pure", 0, str(printed))
+        return ("pure", -2, str(printed + 2)) if amount.percent or column.percent else ("pure", 0, str(printed))
     return "pure", 0, str(printed)
 
 

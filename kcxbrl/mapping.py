@@ -45,7 +45,6 @@ def classify_tables(document: Document, taxonomy: Taxonomy) -> list[tuple[Table,
     return result
 
 
-def match_row(kind: TableKind, label: str, section: str) -> RowRule | None:
-    norm = normalise_label(label)
-    sec = normalise_label(section)
-    return next((rule for rule in kind.rows if rule.matches(norm, sec)), None)
+def match_row(rules: tuple[RowRule, ...], label: str, section: str, percent: bool, first_row: str) -> RowRule | None:
+    norm, sec, first = normalise_label(label), normalise_label(section), normalise_label(first_row)
+    return next((rule for rule in rules if rule.matches(norm, sec, percent, first)), None)

@@ -121,6 +121,7 @@ class Column(Frozen):
     end: date
     months: int | None  # None: an instant ("As at ...")
     currency: Currency | None  # None: no currency stated (percentages, counts)
+    percent: bool = False  # the header says the column's figures are percentages ("(%)")
     header: str  # the header text it was read from, for reports
 
 

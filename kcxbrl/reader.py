@@ -128,6 +128,8 @@ def is_header_row(cells: tuple[Cell, ...]) -> bool:
     texts = [c.text for c in cells if c.text]
     if not texts:
         return False
+    if cells[0].text and not _HEADER_WORDS.search(cells[0].text):
+        return False  # a row label ("Adjustments:") makes it a row, whatever its cells say
     for text in texts:
         parsed = parse_amount(text)
         if parsed is not None and not _is_year(text):

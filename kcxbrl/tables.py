@@ -37,6 +37,7 @@ _MILLIONS = re.compile(r"in millions|'000,000", re.IGNORECASE)
 _RATE = re.compile(r"RMB\s?(\d+\.\d+)\s*(?:to|per|=|for)\s*(?:each\s+)?US\$\s?1(?:\.00)?\b", re.IGNORECASE)
 # "Operating expenses: Selling and marketing expenses" is a section label and a row run
 # together; "Less: ..." is a row of its own.
+_UNFINISHED = re.compile(r"\b(to|of|and|from|in|for|by|attributable)$", re.IGNORECASE)
 _SECTION_SPLIT = re.compile(r"^(?!(?:less|add|plus|deduct)\s*:)([^:]{3,80}:)\s*(\S.*)$", re.IGNORECASE)
 
 
@@ -96,6 +97,7 @@ def read_header(rows: list[Row], instant_by_default: bool) -> HeaderReading:
     years: list[int] = []
     currencies: list[str | None] = []
     change = False
+    percent_cells = 0
     notes_column = None
     scale = None
     texts: list[str] = []
@@ -123,6 +125,13 @@ def read_header(rows: list[Row], instant_by_default: bool) -> HeaderReading:
                 currencies.append("USD" if m.group(1).upper() in ("US$", "USD") else "CNY")
             if text.strip() in ("%", "(%)"):
                 currencies.append(None)
+                percent_cells += 1
+    if change and currencies and currencies[-1] is None:
+        currencies.pop()  # the "%" over a year-on-year change column: not a period's column
+        percent_cells -= 1
+    percent = bool(percent_cells) and all(c is None for c in currencies)
+    if percent:
+        currencies = []
     ends = _column_ends(full_dates, month_days, years, kinds, currencies)
     if not ends:
         return HeaderReading((), change, notes_column, scale)
@@ -135,7 +144,7 @@ def read_header(rows: list[Row], instant_by_default: bool) -> HeaderReading:
         return HeaderReading((), change, notes_column, scale)
     header_text = " ".join(texts)
     columns = tuple(
-        Column(end=end, months=m, currency=cur, header=header_text[:200])  # type: ignore[arg-type]
+        Column(end=end, months=m, currency=cur, percent=percent, header=header_text[:200])  # type: ignore[arg-type]
         for end, m, cur in zip(ends, months, currencies)
     )
     return HeaderReading(columns, change, notes_column, scale)
@@ -184,6 +193,8 @@ def _column_ends(full_dates, month_days, years, kinds, currencies) -> list[date]
     if full_dates and (wanted is None or len(full_dates) == wanted):
         return full_dates
     phrase_md = next((md for _, md in kinds if md), None)
+    if len(set(month_days)) == 1 and not phrase_md:
+        phrase_md = month_days[0]  # "For the year ended" / "December 31," on a row of its own
     if years and (wanted is None or len(years) == wanted):
         if len(month_days) == len(years):
             return [_with_year(md, y) for md, y in zip(month_days, years)]
@@ -368,15 +379,19 @@ def analyse_table(index: int, table: Table, ctx: TableContext, kind: str | None)
 
     table_rows: list[TableRow] = []
     section = ""
+    pending = ""  # a label broken over two rows ("Net loss attributable to" / "Kingsoft Cloud ...")
     for row in rows:
         if any(row is h for h in header_rows):
             continue
-        label = row.label
+        label = f"{pending} {row.label}".strip() if pending and row.label else row.label
+        pending = ""
         amounts, note, unreadable = _row_amounts(row, header.notes_column)
         if header.change_column and amounts and len(amounts) == len(columns) + 1 and amounts[-1].percent:
             amounts = amounts[:-1]  # the year-on-year change is not a figure of a period
         if not amounts:
-            if label:
+            if label and _UNFINISHED.search(label):
+                pending = label
+            elif label:
                 section = _normalise(label)
             continue
         m = _SECTION_SPLIT.match(label)

@@ -92,9 +92,16 @@ class RowRule(Model):
     alternative: str | None = None
     members: dict[str, str] = {}
     instant: Literal["start", "end"] | None = None
+    orientation: Literal["debit", "credit"] | None = None  # overrides the table's (reconciling items)
+    percent: bool | None = None  # only rows of percentages (True) or of amounts (False)
+    first_row: str | None = None  # only in tables whose first row label matches
 
-    def matches(self, label: str, section: str) -> bool:
+    def matches(self, label: str, section: str, percent: bool, first_row: str) -> bool:
         if not re.search(self.label, label, re.IGNORECASE):
+            return False
+        if self.percent is not None and self.percent != percent:
+            return False
+        if self.first_row is not None and not re.search(self.first_row, first_row, re.IGNORECASE):
             return False
         return self.section is None or bool(re.search(self.section, section, re.IGNORECASE))
 
@@ -111,7 +118,8 @@ class TableKind(Model):
     instant: bool = False
     orientation: Literal["debit", "credit"]
     sections: tuple[SectionOrientation, ...] = ()
-    rows: tuple[RowRule, ...]
+    rows: tuple[RowRule, ...] = ()
+    rows_from: str | None = None  # use another kind's row rules (a highlights table uses the income statement's)
 
     def orientation_for(self, section: str) -> str:
         for rule in self.sections:
@@ -140,6 +148,9 @@ class Taxonomy(Model):
 
     def table_kind(self, kind: str) -> TableKind:
         return next(t for t in self.tables if t.kind == kind)
+
+    def rules(self, kind: TableKind) -> tuple[RowRule, ...]:
+        return kind.rows + (self.table_kind(kind.rows_from).rows if kind.rows_from else ())
 
 
 def _parse_tree(text: str) -> tuple[TreeNode, ...]:

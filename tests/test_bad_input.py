@@ -123,6 +123,24 @@ def test_control_character_is_reported_with_line_and_column(tmp_path, capsys):
     assert_nothing_written(out, "bell")
 
 
+def test_page_breaks_are_whitespace(tmp_path, capsys):
+    """Form feeds (page breaks from PDF conversion) are not errors and never reach the XHTML."""
+    lines = sample_lines()
+    at = lines.index("FINAL DIVIDEND")
+    lines[at] = "\f" + lines[at]
+    lines[at + 2] = lines[at + 2].replace(" the ", " the\f", 1).replace(" a ", " a\v", 1)
+    path = tmp_path / "pages.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    out = tmp_path / "out"
+    code, stdout, err = run_build(capsys, out, path)
+    assert code == 0, (stdout, err)
+    raw = (out / "pages" / "reports" / "pages.xhtml").read_bytes()
+    assert b"\x0c" not in raw and b"\x0b" not in raw
+    texts = ["".join(e.itertext()).strip() for e in etree.fromstring(raw).iter(f"{{{XHTML}}}h2", f"{{{XHTML}}}p")]
+    assert "FINAL DIVIDEND" in texts  # still a heading
+    assert "The Board did not recommend the distribution of a final dividend for the year ended December 31, 2025." in texts
+
+
 def test_good_and_bad_input_together(tmp_path, capsys):
     good = tmp_path / "good.txt"
     shutil.copyfile(samples_dir() / "kc-2023-h1-interim-results.txt", good)

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from kcxbrl import arelle_adapter
 from kcxbrl.facts import cover_facts, tag_document
 from kcxbrl.models import Filing, Finding
-from kcxbrl.package import SCHEMA_REF, package_files, publish, staging, write_tree, zip_bytes
+from kcxbrl.package import package_files, publish, schema_ref, staging, write_tree, zip_bytes
 from kcxbrl.profile import IssuerProfile
 from kcxbrl.reader import read_document
 from kcxbrl.render import render_report
@@ -52,7 +52,7 @@ def make_filing(path: Path, taxonomy: Taxonomy, profile: IssuerProfile) -> Filin
         facts=tagging.facts,
         text_facts=cover_facts(document, tagging.period, profile),
         findings=tagging.findings,
-        schema_ref=SCHEMA_REF,
+        schema_ref=schema_ref(document.name),
         entity_scheme=ENTITY_SCHEME,
         entity_id=profile.cik,
     )
@@ -64,7 +64,7 @@ def generate(path: Path, taxonomy: Taxonomy, profile: IssuerProfile) -> tuple[Fi
     name = filing.document.name
     title = f"{profile.name}: {name}"
     report = render_report(filing, title)
-    return filing, package_files(name, report, taxonomy)
+    return filing, package_files(name, report, taxonomy, filing.facts)
 
 
 def build_one(path: Path, out: Path, taxonomy: Taxonomy, profile: IssuerProfile, *, validate: bool = True) -> BuildResult:

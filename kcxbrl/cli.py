@@ -1,7 +1,8 @@
 """kcxbrl command line: `kcxbrl build` and `kcxbrl validate`.
 
 Exit codes: 0 all documents built and validated clean; 1 a document failed validation;
-2 an input could not be used (one line naming file and line; nothing written for it).
+2 an input could not be used (one line naming file and line; nothing written for it);
+3 an internal error (a bug: reported in one line, nothing written for that input).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from kcxbrl.profile import DEFAULT_PROFILE, load_profile
 from kcxbrl.resources import samples_dir
 from kcxbrl.taxonomy_model import default_taxonomy
 
-EXIT_OK, EXIT_INVALID, EXIT_UNUSABLE = 0, 1, 2
+EXIT_OK, EXIT_INVALID, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 def bundled_samples() -> list[Path]:
@@ -40,6 +41,10 @@ def cmd_build(args: argparse.Namespace) -> int:
         except KcxbrlError as exc:
             print(f"error: {exc}", file=sys.stderr)
             status = max(status, EXIT_UNUSABLE)
+            continue
+        except Exception as exc:  # a bug of ours: still one line, still no partial output
+            print(f"error: {path.name}: internal error ({type(exc).__name__}: {exc}); please report it", file=sys.stderr)
+            status = max(status, EXIT_INTERNAL)
             continue
         v = result.validation
         assert v is not None

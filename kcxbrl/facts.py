@@ -80,7 +80,7 @@ def _table_facts(table: AnalysedTable, kind: TableKind, taxonomy: Taxonomy) -> t
         orientation = rule.orientation or kind.orientation_for(row.section)
         flip = concept.balance is not None and not prints_amount_to_subtract(row.label) and concept.balance != orientation
         for amount, column in zip(row.amounts, row.columns):
-            fact, problem = _fact(amount, column, concept, rule, flip, table.scale, row.label)
+            fact, problem = _fact(amount, column, concept, rule, flip, table.scale, row.label, kind.role)
             if fact:
                 facts.append(fact)
             if problem:
@@ -124,7 +124,7 @@ def _sum_holds(total: str, row: TableRow, printed: dict[str, TableRow], taxonomy
 
 
 def _fact(amount: Amount, column: Column, concept: Concept, rule: RowRule, flip: bool, scale: int,
-          label: str) -> tuple[Fact | None, Finding | None]:
+          label: str, role: str) -> tuple[Fact | None, Finding | None]:
     period = _period(column, concept, rule)
     if period is None:
         return None, Finding(severity="error", code="mapping.periodType",
@@ -146,6 +146,7 @@ def _fact(amount: Amount, column: Column, concept: Concept, rule: RowRule, flip:
         id=f"f-{amount.ref.line}-{amount.ref.column}", concept=concept.name, context=context, unit=unit,
         value=value * Decimal(10) ** fact_scale if fact_scale else value, decimals=decimals, scale=fact_scale,
         display=digits if amount.value is not None else amount.text.strip(), format=fmt, source=amount.ref, label=label,
+        role=role,
     ), None
 
 

@@ -188,6 +188,7 @@ class Fact(Frozen):
     format: str  # TRR 5 format, e.g. ixt:num-dot-decimal, ixt:fixed-zero
     source: SourceRef
     label: str  # the printed row label, for reports
+    role: str | None = None  # taxonomy role of the table it was printed in (income, balance, non_gaap ...)
 
     @property
     def negative(self) -> bool:

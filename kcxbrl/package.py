@@ -3,7 +3,8 @@
 Layout (one top folder, as Report Packages 1.0 require):
 
     NAME/META-INF/reportPackage.json, taxonomyPackage.xml, catalog.xml
-    NAME/reports/NAME.xhtml          (schemaRef ../taxonomy/kcx-2026.xsd: works packed and unpacked)
+    NAME/reports/NAME.xhtml          (schemaRef ../taxonomy/NAME.xsd: works packed and unpacked)
+    NAME/taxonomy/NAME.xsd           the report's entry schema: imports kcx-2026.xsd (+ its calc adjustments)
     NAME/taxonomy/kcx-2026*.x*
 
 The zip is deterministic: sorted entries, fixed timestamps and permissions.
@@ -20,15 +21,32 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from kcxbrl.taxonomy_gen import build_catalog, build_taxonomy_package, taxonomy_files
+from kcxbrl.models import Fact
+from kcxbrl.taxonomy_gen import CalcArc, build_catalog, build_report_extension, build_taxonomy_package, calc_arcs, taxonomy_files
 from kcxbrl.taxonomy_model import SCHEMA_FILE, TAXONOMY_URL_BASE, Taxonomy
 
 REPORT_PACKAGE_TYPE = "https://xbrl.org/report-package/2023/xbri"
-SCHEMA_REF = f"../taxonomy/{SCHEMA_FILE}"
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
-def package_files(name: str, report: bytes, taxonomy: Taxonomy) -> dict[str, bytes]:
+def schema_ref(name: str) -> str:
+    """The report's schemaRef: its own entry schema, relative, so it resolves packed and unpacked."""
+    return f"../taxonomy/{name}.xsd"
+
+
+def unprinted_calc_arcs(facts: tuple[Fact, ...], taxonomy: Taxonomy) -> list[CalcArc]:
+    """Taxonomy sums this report's statements print without one of the items, where that item
+    is tagged elsewhere in the report (e.g. an impairment named only in a reconciliation)."""
+    in_role: dict[str, set[str]] = {}
+    for fact in facts:
+        in_role.setdefault(fact.role or "", set()).add(fact.concept)
+    everywhere = {f.concept for f in facts}
+    return [arc for arc in calc_arcs(taxonomy)
+            if arc.total in in_role.get(arc.role.id, set())
+            and arc.item not in in_role.get(arc.role.id, set()) and arc.item in everywhere]
+
+
+def package_files(name: str, report: bytes, taxonomy: Taxonomy, facts: tuple[Fact, ...]) -> dict[str, bytes]:
     """Every file of the package, by its path inside the zip."""
     files = {
         f"{name}/META-INF/reportPackage.json": (
@@ -42,6 +60,8 @@ def package_files(name: str, report: bytes, taxonomy: Taxonomy) -> dict[str, byt
     for rel, data in taxonomy_files(taxonomy).items():
         if not rel.startswith("META-INF/"):
             files[f"{name}/taxonomy/{rel}"] = data
+    for rel, data in build_report_extension(name, unprinted_calc_arcs(facts, taxonomy)).items():
+        files[f"{name}/taxonomy/{rel}"] = data
     return files
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
@@ -227,6 +228,21 @@ def build_presentation(tax: Taxonomy) -> bytes:
     return _xml(root)
 
 
+@dataclass(frozen=True)
+class CalcArc:
+    role: Role
+    total: str
+    item: str
+    weight: int
+    order: int
+
+
+def calc_arcs(tax: Taxonomy) -> list[CalcArc]:
+    """Every Calculations 1.1 arc of the taxonomy, as written to the calculation linkbase."""
+    return [CalcArc(role, s.total, item, weight, k)
+            for role in tax.roles for s in role.calc for k, (item, weight) in enumerate(s.items, start=1)]
+
+
 def build_calculation(tax: Taxonomy) -> bytes:
     root = _linkbase()
     for role in tax.roles:
@@ -244,11 +260,49 @@ def build_calculation(tax: Taxonomy) -> bytes:
                 if name not in seen:
                     _loc(link, name)
                     seen.add(name)
-            for k, (item, weight) in enumerate(summation.items, start=1):
-                _check_weight(tax, summation.total, item, weight)
-                _arc(link, "calculationArc", SUMMATION_11, _loc_label(summation.total), _loc_label(item),
-                     order=str(k), weight=f"{weight}.0")
+        for arc in calc_arcs(tax):
+            if arc.role.id == role.id:
+                _check_weight(tax, arc.total, arc.item, arc.weight)
+                _calc_arc(link, arc)
     return _xml(root)
+
+
+def _calc_arc(link: etree._Element, arc: CalcArc, **extra: str) -> None:
+    _arc(link, "calculationArc", SUMMATION_11, _loc_label(arc.total), _loc_label(arc.item),
+         order=str(arc.order), weight=f"{arc.weight}.0", **extra)
+
+
+def build_report_extension(name: str, prohibited: list[CalcArc]) -> dict[str, bytes]:
+    """A report's own entry schema: imports the taxonomy and, where the report's statement does
+    not print an item of a taxonomy sum (an impairment shown inside G&A, say), prohibits that
+    arc, so Calculations 1.1 checks the sums this report prints."""
+    namespace = f"{TAXONOMY_URL_BASE}report/{name}"
+    schema = etree.Element(_q(XS, "schema"), nsmap={"xs": XS, "link": LINK, "xlink": XLINK},
+                           targetNamespace=namespace, elementFormDefault="qualified")
+    files: dict[str, bytes] = {}
+    if prohibited:
+        appinfo = etree.SubElement(etree.SubElement(schema, _q(XS, "annotation")), _q(XS, "appinfo"))
+        etree.SubElement(appinfo, _q(LINK, "linkbaseRef"), {
+            _q(XLINK, "type"): "simple", _q(XLINK, "href"): f"{name}-cal.xml",
+            _q(XLINK, "role"): "http://www.xbrl.org/2003/role/calculationLinkbaseRef",
+            _q(XLINK, "arcrole"): "http://www.w3.org/1999/xlink/properties/linkbase"})
+        root = _linkbase()
+        roles = list({arc.role.id: arc.role for arc in prohibited}.values())
+        for role in roles:
+            _role_ref(root, role)
+        etree.SubElement(root, _q(LINK, "arcroleRef"), {
+            "arcroleURI": SUMMATION_11, _q(XLINK, "type"): "simple", _q(XLINK, "href"): SUMMATION_11_XSD})
+        for role in roles:
+            link = etree.SubElement(root, _q(LINK, "calculationLink"), {_q(XLINK, "type"): "extended", _q(XLINK, "role"): role.uri})
+            arcs = [a for a in prohibited if a.role.id == role.id]
+            for concept in dict.fromkeys([a.total for a in arcs] + [a.item for a in arcs]):
+                _loc(link, concept)
+            for arc in arcs:
+                _calc_arc(link, arc, use="prohibited", priority="1")
+        files[f"{name}-cal.xml"] = _xml(root)
+    etree.SubElement(schema, _q(XS, "import"), namespace=NAMESPACE, schemaLocation=SCHEMA_FILE)
+    files[f"{name}.xsd"] = _xml(schema)
+    return files
 
 
 def _check_weight(tax: Taxonomy, total: str, item: str, weight: int) -> None:

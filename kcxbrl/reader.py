@@ -10,6 +10,7 @@ it only decides which block each line belongs to.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from kcxbrl.errors import InputError
@@ -64,7 +65,7 @@ def read_lines(path: Path) -> list[str]:
         raise InputError(name, line_at(data, exc.start), f"not UTF-8 text (byte 0x{data[exc.start]:02x})") from None
     # page breaks from PDF conversion (form feed, vertical tab) are whitespace, kept in place so
     # lines and columns stay as in the file; other control characters cannot go into XML 1.0
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").translate({0x0B: " ", 0x0C: " "}).split("\n")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", " ").replace("\x0c", " ").split("\n")
     not_xml = re.compile("[\x01-\x08\x0e-\x1f\ufffe\uffff]")
     for number, line in enumerate(lines, 1):
         bad = not_xml.search(line)
@@ -157,10 +158,17 @@ def _is_table_line(raw: str) -> bool:
     return "\t" in raw
 
 
+@lru_cache(maxsize=4096)
+def _cells_of(raw: str, file: str, line_no: int) -> tuple[Cell, ...]:
+    """split_cells, remembered: the table lookahead looks at the same lines more than once."""
+    return split_cells(raw, file, line_no)
+
+
 # ---------------------------------------------------------------- grouping
 
 
 def parse_lines(file: str, lines: list[str]) -> Document:
+    _cells_of.cache_clear()
     blocks: list = []
     i, n = 0, len(lines)
     while i < n:
@@ -228,12 +236,12 @@ def _take_tables(file: str, lines: list[str], i: int, blocks: list) -> int:
     while i < n:
         raw = lines[i]
         if not raw.strip():
-            if _continues(lines, i, header_ok=not has_data):
+            if _continues(lines, i, header_ok=not has_data, file=file):
                 i += 1
                 continue
             break
         if _is_table_line(raw) or spaced_figure_count(raw):
-            cells = split_cells(raw, file, i + 1)
+            cells = _cells_of(raw, file, i + 1)
             if is_header_row(cells) and has_data:
                 blocks.append(_table(file, rows, table_start))
                 rows, has_data, table_start = [], False, i
@@ -242,8 +250,8 @@ def _take_tables(file: str, lines: list[str], i: int, blocks: list) -> int:
             has_data = has_data or is_data_row(row.cells)
             i += 1
             continue
-        if _is_label_like(raw) and _continues(lines, i, header_ok=False):
-            rows.append(Row(cells=split_cells(raw, file, i + 1), line=i + 1))
+        if _is_label_like(raw) and _continues(lines, i, header_ok=False, file=file):
+            rows.append(Row(cells=_cells_of(raw, file, i + 1), line=i + 1))
             i += 1
             continue
         break
@@ -251,7 +259,7 @@ def _take_tables(file: str, lines: list[str], i: int, blocks: list) -> int:
     return i
 
 
-def _continues(lines: list[str], i: int, header_ok: bool) -> bool:
+def _continues(lines: list[str], i: int, header_ok: bool, file: str = "") -> bool:
     """Does the table go on after line i? Only if a data row (or, while the header is still
     being read, another header row) comes soon, with nothing but blank lines and short labels
     in between."""
@@ -261,8 +269,7 @@ def _continues(lines: list[str], i: int, header_ok: bool) -> bool:
         if not raw.strip():
             continue
         if _is_table_line(raw) or spaced_figure_count(raw):
-            cells = split_cells(raw, "", j + 1)
-            return header_ok or not is_header_row(cells)
+            return header_ok or not is_header_row(_cells_of(raw, file, j + 1))
         seen += 1
         if seen > _LOOKAHEAD_LINES or not _is_label_like(raw):
             return False

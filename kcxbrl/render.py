@@ -60,7 +60,7 @@ def build_view(filing: Filing, title: str) -> dict:
         ],
         "units": [{"id": u, "numerator": UNIT_MEASURES[u][0], "denominator": UNIT_MEASURES[u][1]} for u in units],
         "hidden_facts": [
-            {"attrs": {"id": t.id, "name": f"{PREFIX}:{t.concept}", "contextRef": t.context.id}, "value": t.value}
+            {"attrs": (("contextRef", t.context.id), ("id", t.id), ("name", f"{PREFIX}:{t.concept}")), "value": t.value}
             for t in filing.text_facts
         ],
         "blocks": [_block_view(block, by_cell) for block in filing.document.blocks],
@@ -69,6 +69,10 @@ def build_view(filing: Filing, title: str) -> dict:
 
 def _runs(runs: tuple[Run, ...]) -> list[dict]:
     return [{"text": r.text, "bold": r.bold, "italic": r.italic, "underline": r.underline} for r in runs]
+
+
+def _styled(run: Run) -> bool:
+    return run.bold or run.italic or run.underline
 
 
 def _block_view(block, by_cell: dict[tuple[int, int], Fact]) -> dict:
@@ -83,11 +87,12 @@ def _block_view(block, by_cell: dict[tuple[int, int], Fact]) -> dict:
         cells = []
         for index, cell in enumerate(row.cells):
             fact = by_cell.get((cell.ref.line, cell.ref.column))
-            view = {"css": "label" if index == 0 else "num", "runs": _runs(cell.runs), "fact": None}
+            plain = cell.runs[0].text if len(cell.runs) == 1 and not _styled(cell.runs[0]) else ("" if not cell.runs else None)
+            view = {"css": "label" if index == 0 else "num", "runs": _runs(cell.runs), "fact": None, "plain": plain}
             if fact is not None:
                 view.update(_fact_view(fact, cell.text, cell.runs))
             cells.append(view)
-        cells += [{"css": "num", "runs": [], "fact": None}] * (width - len(cells))
+        cells += [{"css": "num", "runs": [], "fact": None, "plain": ""}] * (width - len(cells))
         section = bool(row.cells and row.cells[0].text and all(not c.text for c in row.cells[1:]))
         rows.append({"cells": cells, "section": section})
     return {"kind": "table", "rows": rows, "line": block.ref.line}
@@ -96,16 +101,14 @@ def _block_view(block, by_cell: dict[tuple[int, int], Fact]) -> dict:
 def _fact_view(fact: Fact, printed: str, runs: tuple[Run, ...]) -> dict:
     at = printed.find(fact.display)
     before, after = (printed[:at], printed[at + len(fact.display):]) if at >= 0 else ("", "")
-    attrs = {
-        "id": fact.id,
-        "name": f"{PREFIX}:{fact.concept}",
-        "contextRef": fact.context.id,
-        "unitRef": fact.unit,
-        "decimals": fact.decimals,
-        "scale": str(fact.scale),
-        "format": fact.format,
-        "sign": "-" if fact.negative else None,
-    }
+    attrs = (
+        ("contextRef", fact.context.id),
+        ("decimals", fact.decimals),
+        ("format", fact.format),
+        ("id", fact.id),
+        ("name", f"{PREFIX}:{fact.concept}"),
+        ("scale", str(fact.scale)),
+    ) + ((("sign", "-"),) if fact.negative else ()) + (("unitRef", fact.unit),)
     return {
         "fact": attrs,
         "shown": fact.display,

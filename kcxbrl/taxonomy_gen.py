@@ -372,8 +372,19 @@ def build_catalog(rewrite_prefix: str) -> bytes:
     return _xml(root)
 
 
+_FILES_CACHE: dict[int, tuple[Taxonomy, dict[str, bytes]]] = {}
+
+
 def taxonomy_files(tax: Taxonomy) -> dict[str, bytes]:
-    """The taxonomy's files by path relative to its folder (META-INF included)."""
+    """The taxonomy's files by path relative to its folder (META-INF included); built once per
+    taxonomy object, since every report package carries the same files."""
+    cached = _FILES_CACHE.get(id(tax))
+    if cached is None or cached[0] is not tax:
+        cached = _FILES_CACHE[id(tax)] = (tax, _build_files(tax))
+    return dict(cached[1])
+
+
+def _build_files(tax: Taxonomy) -> dict[str, bytes]:
     return {
         SCHEMA_FILE: build_schema(tax),
         LAB: build_labels(tax),

@@ -18,6 +18,7 @@ _STYLE_OF = {"**": "bold", "<b>": "bold", "</b>": "bold", "<u>": "underline", "<
              "<i>": "italic", "</i>": "italic", "*": "italic"}
 
 NIL_DASHES = frozenset("-–—_‒―")
+_MAY_HAVE_MARKUP = re.compile(r"[*<\\]")
 _SPACE = re.compile(r"[ \t\u00a0\u2000-\u200b]+")
 
 
@@ -32,6 +33,8 @@ def parse_runs(raw: str) -> tuple[Run, ...]:
     A marker only counts when it is balanced within `raw`; an unpaired marker is kept as text,
     so no printed character is ever lost.
     """
+    if not _MAY_HAVE_MARKUP.search(raw):  # most text has no markup: skip the marker scan
+        return (Run(text=raw),) if raw else ()
     raw = unescape(raw)
     tokens = _balanced_markers(raw)
     runs: list[Run] = []
@@ -80,7 +83,8 @@ def _merge(runs: list[Run]) -> tuple[Run, ...]:
 
 def plain(raw: str) -> str:
     """Plain text of a raw cell or line: markup removed, whitespace collapsed."""
-    return _SPACE.sub(" ", "".join(r.text for r in parse_runs(raw))).strip()
+    text = "".join(r.text for r in parse_runs(raw)) if _MAY_HAVE_MARKUP.search(raw) else raw
+    return _SPACE.sub(" ", text).strip()
 
 
 # ---------------------------------------------------------------- figures

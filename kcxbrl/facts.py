@@ -46,7 +46,7 @@ def tag_document(document: Document, taxonomy: Taxonomy, profile: IssuerProfile)
         tables.append(analysed)
         findings += table_findings
         if kind is not None:
-            table_facts, map_findings = _table_facts(analysed, kind, taxonomy)
+            table_facts, map_findings = _table_facts(analysed, kind, taxonomy, facts)
             facts += table_facts
             findings += map_findings
     if not facts:
@@ -57,14 +57,32 @@ def tag_document(document: Document, taxonomy: Taxonomy, profile: IssuerProfile)
 # ---------------------------------------------------------------- table facts
 
 
-def _table_facts(table: AnalysedTable, kind: TableKind, taxonomy: Taxonomy) -> tuple[list[Fact], list[Finding]]:
+def _table_facts(table: AnalysedTable, kind: TableKind, taxonomy: Taxonomy,
+                 known: list[Fact]) -> tuple[list[Fact], list[Finding]]:
+    if kind.orientation != "evidence":
+        return _table_facts_oriented(table, kind, kind.orientation, taxonomy)
+    # The table's own sign convention: the one under which its figures agree with the same
+    # facts printed before (a tax note printing the benefit as positive or as negative).
+    seen = {(f.concept, f.context, f.unit): f.value for f in known}
+    best = None
+    for orientation in ("debit", "credit"):
+        facts, findings = _table_facts_oriented(table, kind, orientation, taxonomy)
+        agree = sum(1 for f in facts if seen.get((f.concept, f.context, f.unit)) == f.value)
+        if best is None or agree > best[0]:
+            best = (agree, facts, findings)
+    assert best is not None
+    return best[1], best[2]
+
+
+def _table_facts_oriented(table: AnalysedTable, kind: TableKind, table_orientation: str,
+                          taxonomy: Taxonomy) -> tuple[list[Fact], list[Finding]]:
     findings: list[Finding] = []
     mapped: list[tuple[TableRow, RowRule]] = []
     rules = taxonomy.rules(kind)
     first_row = table.rows[0].label if table.rows else ""
-    for row in table.rows:
+    for index, row in enumerate(table.rows):
         percent = any(a.percent for a in row.amounts) or bool(row.columns and any(c.percent for c in row.columns))
-        rule = match_row(rules, row.label, row.section, percent, first_row)
+        rule = match_row(rules, row.label, row.section, percent, first_row, index == len(table.rows) - 1)
         if rule is None:
             findings.append(Finding(severity="warning", code="mapping.unmappedRow",
                                     message=f"no concept for row '{row.label}' (section '{row.section}') in a {kind.kind} table; not tagged",
@@ -77,7 +95,7 @@ def _table_facts(table: AnalysedTable, kind: TableKind, taxonomy: Taxonomy) -> t
         if row.columns is None:
             continue  # reported by the table analysis: figures with no certain column
         concept = taxonomy.concept(concept_name)
-        orientation = rule.orientation or kind.orientation_for(row.section)
+        orientation = rule.orientation or (table_orientation if kind.orientation == "evidence" else kind.orientation_for(row.section))
         flip = concept.balance is not None and not prints_amount_to_subtract(row.label) and concept.balance != orientation
         for amount, column in zip(row.amounts, row.columns):
             fact, problem = _fact(amount, column, concept, rule, flip, table.scale, row.label, kind.role)

@@ -36,8 +36,10 @@ def classify_tables(document: Document, taxonomy: Taxonomy) -> list[tuple[Table,
     previous: TableKind | None = None
     for table, title in zip(tables, titles_before(document)):
         # a caption names the statement; a sentence leading into a note table ("... as follows:") does not
-        captions = [part for part in title.split(" | ") if part and not part.rstrip().endswith((":", "."))]
-        kind = next((k for k in taxonomy.tables if any(re.search(k.title, c, re.IGNORECASE) for c in captions)), None)
+        parts = [part for part in title.split(" | ") if part]
+        captions = [part for part in parts if not part.rstrip().endswith((":", "."))]
+        kind = next((k for k in taxonomy.tables
+                     if any(re.search(k.title, c, re.IGNORECASE) for c in (parts if k.intro else captions))), None)
         if kind is None and not title.strip():
             kind = previous
         result.append((table, title, kind))
@@ -45,6 +47,7 @@ def classify_tables(document: Document, taxonomy: Taxonomy) -> list[tuple[Table,
     return result
 
 
-def match_row(rules: tuple[RowRule, ...], label: str, section: str, percent: bool, first_row: str) -> RowRule | None:
+def match_row(rules: tuple[RowRule, ...], label: str, section: str, percent: bool, first_row: str,
+              last: bool) -> RowRule | None:
     norm, sec, first = normalise_label(label), normalise_label(section), normalise_label(first_row)
-    return next((rule for rule in rules if rule.matches(norm, sec, percent, first)), None)
+    return next((rule for rule in rules if rule.matches(norm, sec, percent, first, last)), None)

@@ -95,9 +95,12 @@ class RowRule(Model):
     orientation: Literal["debit", "credit"] | None = None  # overrides the table's (reconciling items)
     percent: bool | None = None  # only rows of percentages (True) or of amounts (False)
     first_row: str | None = None  # only in tables whose first row label matches
+    last: bool | None = None  # only the table's last row (an unlabelled grand total)
 
-    def matches(self, label: str, section: str, percent: bool, first_row: str) -> bool:
+    def matches(self, label: str, section: str, percent: bool, first_row: str, last: bool) -> bool:
         if not re.search(self.label, label, re.IGNORECASE):
+            return False
+        if self.last is not None and self.last != last:
             return False
         if self.percent is not None and self.percent != percent:
             return False
@@ -115,8 +118,9 @@ class TableKind(Model):
     kind: str
     role: str
     title: str
+    intro: bool = False  # the title may match the sentence leading into the table
     instant: bool = False
-    orientation: Literal["debit", "credit"]
+    orientation: Literal["debit", "credit", "evidence"]
     sections: tuple[SectionOrientation, ...] = ()
     rows: tuple[RowRule, ...] = ()
     rows_from: str | None = None  # use another kind's row rules (a highlights table uses the income statement's)
@@ -223,6 +227,10 @@ def _check_references(tax: Taxonomy) -> None:
     missing = sorted({f"{name} ({where})" for name, where in used if name not in tax.concepts})
     if missing:
         raise ValueError("undeclared concepts: " + ", ".join(missing))
+    no_label = sorted({f"{n.concept} ({role.id}: {n.preferred})" for role in tax.roles for n in role.tree
+                       if n.preferred and n.concept in tax.concepts and not getattr(tax.concepts[n.concept], n.preferred)})
+    if no_label:
+        raise ValueError("preferred labels the concepts do not have: " + ", ".join(no_label))
 
 
 @cache

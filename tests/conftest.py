@@ -30,7 +30,8 @@ class Built:
             d = fact["dimensions"]
             if d["concept"] != f"kcx:{concept}" or d["period"] != wanted_period:
                 continue
-            if unit is not None and d.get("unit") != _oim_unit(unit):
+            # xBRL-JSON leaves out the unit of pure facts (xbrli:pure is the default)
+            if unit is not None and d.get("unit", "xbrli:pure") != _oim_unit(unit):
                 continue
             fact_dims = {k.split(":", 1)[1]: v.split(":", 1)[1] for k, v in d.items() if k.startswith("kcx:")}
             if fact_dims != dims:

@@ -1,0 +1,95 @@
+"""Highlights, non-GAAP reconciliations and notes: representative facts, dimensional ones with
+their members, checked in Arelle's xBRL-JSON export of each built package."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from test_golden_facts import FY23, FY24, FY25, H1_22, H1_23, H1_24, H1_25, Q1_25, Q2_24, Q2_25, REV
+
+OVER_TIME = {"TimingOfTransferOfGoodOrServiceAxis": "TransferredOverTimeMember"}
+AT_POINT = {"TimingOfTransferOfGoodOrServiceAxis": "TransferredAtPointInTimeMember"}
+ENT = {"ProductOrServiceAxis": "EnterpriseCloudServicesMember"}
+PUB = {"ProductOrServiceAxis": "PublicCloudServicesMember"}
+COST_OF_SALES = {"IncomeStatementLocationAxis": "CostOfSalesMember"}
+LBT = "IncomeLossFromContinuingOperationsBeforeIncomeTaxesExtraordinaryItemsNoncontrollingInterest"
+
+CASES = [
+    # highlights: the same concepts and contexts as the statements (year-on-year change left untagged)
+    ("kc-2025-annual-results", "NetIncomeLoss", FY25, "CNY", -936251000, {}),  # label broken over two rows
+    ("kc-2023-h1-interim-results", REV, H1_22, "CNY", 4080307000, {}),
+    # non-GAAP measures, reconciling items and margins
+    ("kc-2025-annual-results", "AdjustedEBITDA", FY25, "USD", 334103000, {}),
+    ("kc-2025-annual-results", "NormalizedAdjustedOperatingIncomeLoss", FY24, "CNY", -475974000, {}),
+    ("kc-2025-annual-results", "GainLossOnDispositionOfAssets", FY25, "CNY", 102243000, {}),  # printed (102,243): a gain
+    ("kc-2025-annual-results", "DepreciationDepletionAndAmortization", FY25, "CNY", 2480364000, {}),
+    ("kc-2025-annual-results", "AllocatedShareBasedCompensationExpense", FY25, "CNY", 38275000, COST_OF_SALES),
+    ("kc-2025-annual-results", "AllocatedShareBasedCompensationExpense", FY25, "CNY", 446909000, {}),
+    ("kc-2025-annual-results", "NetLossMargin", FY24, "pure", Decimal("-0.254"), {}),  # "(25.4)" under "(%)"
+    ("kc-2025-q2-press-release", "AdjustedGrossMargin", Q2_25, "pure", Decimal("0.149"), {}),  # "14.9 %"
+    ("kc-2025-q2-press-release", "AdjustedNetIncomeLoss", Q1_25, "CNY", -190550000, {}),
+    ("kc-2025-q2-press-release", "GrossProfit", H1_25, "CNY", 657163000, {}),  # only the reconciliation prints it
+    ("kc-2025-q2-press-release", "AmortizationOfIntangibleAssets", Q2_24, "CNY", 43415000, {}),
+    ("kc-2023-h1-interim-results", "AllocatedShareBasedCompensationExpense", H1_22, "CNY", 6828000, COST_OF_SALES),
+    ("kc-2023-h1-interim-results", "GainLossOnDispositionOfAssets", H1_23, "CNY", -21672000, {}),  # a loss
+    ("kc-2023-h1-interim-results", "ImpairmentOfLongLivedAssetsHeldForUse", H1_23, "USD", 8031000, {}),  # as printed
+    # revenue by service line and timing of recognition
+    ("kc-2025-annual-results", REV, FY25, "CNY", 299924000, {**ENT, **AT_POINT}),
+    ("kc-2025-annual-results", REV, FY25, "USD", 948577000, {**PUB, **OVER_TIME}),
+    ("kc-2025-annual-results", REV, FY25, "CNY", 2925127000, ENT),  # the unlabelled subtotal
+    ("kc-2025-h1-interim-results", REV, H1_24, "CNY", 224510000, {**ENT, **AT_POINT}),
+    # other (loss) gain, net and other (expense) income, net
+    ("kc-2024-annual-results", "EquitySecuritiesFvNiUnrealizedGain", FY23, "CNY", 1689000, {}),
+    ("kc-2024-annual-results", "EquitySecuritiesFvNiUnrealizedLoss", FY23, "CNY", 25951000, {}),
+    ("kc-2025-annual-results", "DerivativeGainLossOnDerivativeNet", FY25, "CNY", -10219000, {}),
+    ("kc-2025-annual-results", "GovernmentGrantIncome", FY25, "CNY", 271933000, {}),
+    ("kc-2025-annual-results", "ValueAddedTaxTransferredOut", FY25, "USD", 4276000, {}),
+    ("kc-2025-annual-results", "GainLossOnExtinguishmentOfLiabilities", FY25, "CNY", -54497000, {}),
+    # receivables, allowance and aging; payables aging
+    ("kc-2025-annual-results", "AccountsReceivableGrossCurrent", "@2025-12-31", "CNY", 1839894000, {}),
+    ("kc-2025-annual-results", "AllowanceForDoubtfulAccountsReceivableCurrent", "@2025-12-31", "CNY", 99422000, {}),
+    ("kc-2025-annual-results", "AccountsReceivableNetCurrent", "@2025-12-31", "CNY", 1123859000,
+     {"FinancialAssetAgingAxis": "FinancialAssetNotPastDueMember"}),
+    ("kc-2023-h1-interim-results", "AccountsReceivableNetCurrent", "@2022-12-31", "CNY", 291507000,
+     {"FinancialAssetAgingAxis": "PastDueMoreThanOneYearMember"}),
+    ("kc-2025-h1-interim-results", "AccountsPayableCurrent", "@2025-06-30", "USD", 123445000,
+     {"AccountsPayableAgingAxis": "InvoicedMoreThanOneYearMember"}),
+    # taxation: pretax loss by geography, current and deferred tax (either sign convention)
+    ("kc-2025-annual-results", LBT, FY25, "CNY", -966311000, {"StatementGeographicalAxis": "ChineseMainlandMember"}),
+    ("kc-2023-h1-interim-results", LBT, H1_22, "CNY", 53918000, {"StatementGeographicalAxis": "OutsideChineseMainlandMember"}),
+    ("kc-2024-annual-results", "CurrentIncomeTaxExpenseBenefit", FY24, "CNY", 39365000, {}),  # printed (39,365)
+    ("kc-2025-annual-results", "CurrentIncomeTaxExpenseBenefit", FY24, "CNY", 39365000, {}),  # printed 39,365
+    ("kc-2025-annual-results", "DeferredIncomeTaxExpenseBenefit", FY25, "CNY", -39759000, {}),
+    # loss per share note
+    ("kc-2025-h1-interim-results", "NetIncomeLoss", H1_25, "CNY", -771391000, {}),
+]
+
+
+@pytest.mark.parametrize("sample,concept,period,unit,value,dims", CASES,
+                         ids=[f"{c[0]}-{c[1]}-{c[2]}-{c[3]}" for c in CASES])
+def test_fact(built, sample, concept, period, unit, value, dims):
+    facts = built[sample].facts(concept, period, unit, **dims)
+    assert facts, f"no {concept} {period} {unit} {dims} in {sample}"
+    assert {Decimal(f["value"]) for f in facts} == {Decimal(value)}
+
+
+def test_dimensional_facts_are_covered_by_hypercubes(built):
+    """Every context with a dimension uses only axes and members the definition linkbase
+    declares (Arelle reports nothing; this checks that the members are the ones meant)."""
+    axes = set()
+    for b in built.values():
+        for fact in b.oim["facts"].values():
+            axes |= {k for k in fact["dimensions"] if k.startswith("kcx:")}
+    assert axes == {"kcx:ProductOrServiceAxis", "kcx:TimingOfTransferOfGoodOrServiceAxis", "kcx:IncomeStatementLocationAxis",
+                    "kcx:FinancialAssetAgingAxis", "kcx:AccountsPayableAgingAxis", "kcx:StatementGeographicalAxis"}
+
+
+def test_unplaceable_reconciliation_row_is_reported_not_tagged(built):
+    """The press release's share-based compensation row has one figure too few: nothing from it
+    is tagged, and the finding names its line."""
+    press = built["kc-2025-q2-press-release"]
+    assert press.facts("AllocatedShareBasedCompensationExpense", Q2_24, "CNY", **COST_OF_SALES) == []
+    lines = [f.ref.line for f in press.result.findings if f.code == "table.unalignedRow"]
+    assert lines == [222]

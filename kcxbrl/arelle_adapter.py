@@ -117,6 +117,11 @@ class ArelleMessage(BaseModel, frozen=True):
     line: int | None = None
     """sourceLine of the first ref when Arelle gives one."""
     fact_ids: tuple[str, ...] = ()
+
+    @property
+    def category(self) -> str | None:
+        """"error", "warning" or "inconsistency", as counted in ValidationReport."""
+        return _category(self.level, self.code)
     """Ids of the report's facts named by the refs ('#id' fragments), in ref order."""
 
 

@@ -1,8 +1,10 @@
 """kcxbrl command line: `kcxbrl build` and `kcxbrl validate`.
 
-Exit codes: 0 all documents built and validated clean; 1 a document failed validation;
-2 an input could not be used (one line naming file and line; nothing written for it);
-3 an internal error (a bug: reported in one line, nothing written for that input).
+Exit codes (the worst over all documents):
+0 clean; 1 findings in the source (every Arelle inconsistency is traced to a finding about the
+announcement's own figures, e.g. prose that contradicts a table); 2 failed validation;
+3 an input could not be used (one line naming file and line; nothing written for it);
+4 an internal error (a bug: reported in one line, nothing written for that input).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from kcxbrl.profile import DEFAULT_PROFILE, load_profile
 from kcxbrl.resources import samples_dir
 from kcxbrl.taxonomy_model import default_taxonomy
 
-EXIT_OK, EXIT_INVALID, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_OK, EXIT_SOURCE, EXIT_INVALID, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
 
 def bundled_samples() -> list[Path]:
@@ -52,7 +54,12 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"{result.name}: {result.facts} facts, {v.errors} errors, {v.warnings} warnings, "
               f"{v.inconsistencies} inconsistencies, {warned} findings, "
               f"{result.generate_seconds + v.seconds:.2f} s -> {result.package}")
-        if not v.ok:
+        for f in result.findings:
+            if f.code.startswith("source."):
+                print(f"  source {f.ref}: {f.message}")
+        if result.status == "source":
+            status = max(status, EXIT_SOURCE)
+        elif result.status == "invalid":
             status = max(status, EXIT_INVALID)
             for m in v.messages[:20]:
                 print(f"  {m.level} {m.code} {m.href or ''}:{m.line or ''} {m.text[:200]}")

@@ -20,6 +20,7 @@ from kcxbrl.models import (
     TextFact,
 )
 from kcxbrl.profile import IssuerProfile
+from kcxbrl.prose import ProseFigure, prose_figures
 from kcxbrl.tables import TableContext, analyse_table, convenience_rate, period_start
 from kcxbrl.taxonomy_model import Concept, RowRule, TableKind, Taxonomy
 
@@ -32,6 +33,7 @@ class Tagging:
     facts: tuple[Fact, ...]
     findings: tuple[Finding, ...]
     period: Period  # the document's reporting period (duration)
+    prose: tuple[ProseFigure, ...] = ()  # every figure found in paragraphs, tagged or not
 
 
 def tag_document(document: Document, taxonomy: Taxonomy, profile: IssuerProfile) -> Tagging:
@@ -51,7 +53,12 @@ def tag_document(document: Document, taxonomy: Taxonomy, profile: IssuerProfile)
             findings += map_findings
     if not facts:
         raise InputError(document.file, None, "no financial statement found: not a results announcement")
-    return Tagging(tables=tuple(tables), facts=tuple(facts), findings=tuple(findings), period=_reporting_period(facts, document))
+    period = _reporting_period(facts, document)
+    prose = prose_figures(document, taxonomy, period)
+    prose_facts = [figure.fact for figure in prose if figure.fact is not None]
+    findings += disagreements(prose_facts, facts)
+    facts += prose_facts
+    return Tagging(tables=tuple(tables), facts=tuple(facts), findings=tuple(findings), period=period, prose=tuple(prose))
 
 
 # ---------------------------------------------------------------- table facts
@@ -192,6 +199,33 @@ def _unit_scale_decimals(concept: Concept, column: Column, amount: Amount, scale
     if concept.type in ("pure", "percent"):
         return ("pure", -2, str(printed + 2)) if amount.percent or column.percent else ("pure", 0, str(printed))
     return "pure", 0, str(printed)
+
+
+def disagreements(prose_facts: list[Fact], table_facts: list[Fact]) -> list[Finding]:
+    """A figure the prose prints that the tables contradict, at the prose's own precision
+    ("RMB665.9 million" against a table's 665,844 thousand, which is 665.8 million)."""
+    by_key: dict[tuple, Fact] = {}
+    for fact in table_facts:
+        by_key.setdefault((fact.concept, fact.context, fact.unit), fact)
+    found = []
+    for fact in prose_facts:
+        table = by_key.get((fact.concept, fact.context, fact.unit))
+        if table is None or table.value is None or fact.value is None or fact.decimals in (None, "INF"):
+            continue
+        quantum = Decimal(1).scaleb(-int(fact.decimals))
+        rounded = (table.value / quantum).quantize(Decimal(1), rounding="ROUND_HALF_UP") * quantum
+        if rounded != fact.value:
+            found.append(Finding(
+                severity="warning", code="source.figureDisagrees",
+                message=(f"the text prints {fact.display} ({fact.concept}, {fact.context.id}, {fact.unit}) but the table at "
+                         f"line {table.source.line} prints {table.display}, which is {_plain(rounded, fact.scale)} at the "
+                         "text's precision; both are tagged as printed"),
+                ref=fact.source, facts=(fact.id, table.id)))
+    return found
+
+
+def _plain(value: Decimal, scale: int) -> str:
+    return f"{(value / Decimal(10) ** scale).normalize():f}"
 
 
 # ---------------------------------------------------------------- reporting period and cover

@@ -164,6 +164,7 @@ class Finding(Frozen):
     code: str
     message: str
     ref: SourceRef
+    facts: tuple[str, ...] = ()  # ids of the facts involved (to trace Arelle's messages to this finding)
 
 
 class Context(Frozen):

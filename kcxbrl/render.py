@@ -79,7 +79,8 @@ def _block_view(block, by_cell: dict[tuple[int, int], Fact]) -> dict:
     if isinstance(block, Heading):
         return {"kind": "heading", "level": block.level, "runs": _runs(block.runs), "line": block.ref.line}
     if isinstance(block, Paragraph):
-        return {"kind": "paragraph", "lines": [_runs(line) for line in block.lines], "line": block.ref.line}
+        return {"kind": "paragraph", "line": block.ref.line,
+                "lines": [_line_segments(line, block.ref.line + k, by_cell) for k, line in enumerate(block.lines)]}
     assert isinstance(block, Table)
     width = max((len(r.cells) for r in block.rows), default=0)
     rows = []
@@ -96,6 +97,37 @@ def _block_view(block, by_cell: dict[tuple[int, int], Fact]) -> dict:
         section = bool(row.cells and row.cells[0].text and all(not c.text for c in row.cells[1:]))
         rows.append({"cells": cells, "section": section})
     return {"kind": "table", "rows": rows, "line": block.ref.line}
+
+
+def _line_segments(runs: tuple[Run, ...], line: int, by_cell: dict[tuple[int, int], Fact]) -> list[dict]:
+    """A paragraph line as text segments and tagged figures (prose facts sit at their column
+    in the line's text)."""
+    text = "".join(r.text for r in runs)
+    facts = sorted((col, f) for (ln, col), f in by_cell.items() if ln == line and f.id.startswith("p-"))
+    if not facts:
+        return [{"runs": _runs(runs), "fact": None}]
+    segments: list[dict] = []
+    cuts = [(col - 1, col - 1 + len(f.display), f) for col, f in facts]
+    pos = 0
+    for start, end, fact in cuts:
+        if text[start:end] != fact.display:
+            continue  # not where expected: leave the text as it is rather than tag the wrong span
+        segments.append({"runs": _runs(_slice(runs, pos, start)), "fact": None})
+        segments.append({"fact": _fact_view(fact, fact.display, ()), "runs": []})
+        pos = end
+    segments.append({"runs": _runs(_slice(runs, pos, len(text))), "fact": None})
+    return segments
+
+
+def _slice(runs: tuple[Run, ...], start: int, end: int) -> tuple[Run, ...]:
+    """The runs covering text[start:end], cut at the edges."""
+    out, pos = [], 0
+    for run in runs:
+        a, b = max(start, pos), min(end, pos + len(run.text))
+        if a < b:
+            out.append(run.model_copy(update={"text": run.text[a - pos:b - pos]}))
+        pos += len(run.text)
+    return tuple(out)
 
 
 def _fact_view(fact: Fact, printed: str, runs: tuple[Run, ...]) -> dict:

@@ -109,6 +109,14 @@ class RowRule(Model):
         return self.section is None or bool(re.search(self.section, section, re.IGNORECASE))
 
 
+class ProseRule(Model):
+    """A measure named in a sentence ("net loss was ...") and the concept its figures are."""
+
+    subject: str
+    concept: str
+    members: dict[str, str] = {}
+
+
 class SectionOrientation(Model):
     section: str
     orientation: Literal["debit", "credit"]
@@ -136,6 +144,7 @@ class Taxonomy(Model):
     concepts: dict[str, Concept]
     roles: tuple[Role, ...]
     tables: tuple[TableKind, ...]
+    prose: tuple[ProseRule, ...] = ()
 
     @field_validator("roles")
     @classmethod
@@ -188,7 +197,8 @@ def load_taxonomy(source: Path | None = None) -> Taxonomy:
     with open(source / "roles.toml", "rb") as fh:
         raw_roles = tomllib.load(fh)["roles"]
     with open(source / "mapping.toml", "rb") as fh:
-        raw_tables = tomllib.load(fh)["tables"]
+        raw_mapping = tomllib.load(fh)
+    raw_tables = raw_mapping["tables"]
     concepts = {name: Concept(name=name, **spec) for name, spec in raw_concepts.items()}
     roles = tuple(
         sorted(
@@ -206,7 +216,8 @@ def load_taxonomy(source: Path | None = None) -> Taxonomy:
             key=lambda r: r.order,
         )
     )
-    taxonomy = Taxonomy(concepts=concepts, roles=roles, tables=tuple(TableKind(**t) for t in raw_tables))
+    taxonomy = Taxonomy(concepts=concepts, roles=roles, tables=tuple(TableKind(**t) for t in raw_tables),
+                        prose=tuple(ProseRule(**p) for p in raw_mapping.get("prose", ())))
     _check_references(taxonomy)
     return taxonomy
 
@@ -224,6 +235,7 @@ def _check_references(tax: Taxonomy) -> None:
             if rule.alternative:
                 used.append((rule.alternative, f"mapping {kind.kind}"))
             used += [(a, f"mapping {kind.kind}") for a in rule.members] + [(m, f"mapping {kind.kind}") for m in rule.members.values()]
+    used += [(p.concept, "prose") for p in tax.prose]
     missing = sorted({f"{name} ({where})" for name, where in used if name not in tax.concepts})
     if missing:
         raise ValueError("undeclared concepts: " + ", ".join(missing))

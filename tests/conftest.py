@@ -26,7 +26,7 @@ class Built:
         with `unit` ('CNY', 'USD', 'CNY/shares', 'shares', 'pure') and exactly `dims`."""
         wanted_period = _oim_period(period)
         found = []
-        for fact in self.oim["facts"].values():
+        for fact_id, fact in self.oim["facts"].items():
             d = fact["dimensions"]
             if d["concept"] != f"kcx:{concept}" or d["period"] != wanted_period:
                 continue
@@ -36,8 +36,12 @@ class Built:
             fact_dims = {k.split(":", 1)[1]: v.split(":", 1)[1] for k, v in d.items() if k.startswith("kcx:")}
             if fact_dims != dims:
                 continue
-            found.append(fact)
+            found.append({"id": fact_id, **fact})
         return found
+
+    def table_facts(self, concept: str, period: str, unit: str | None = None, **dims: str) -> list[dict]:
+        """Like facts(), without the figures tagged in the prose."""
+        return [f for f in self.facts(concept, period, unit, **dims) if not f["id"].startswith("p-")]
 
 
 def _oim_period(period: str) -> str:

@@ -1,6 +1,6 @@
 """Bad inputs through the real CLI (`kcxbrl.cli.main`, in-process, real Arelle, no mocks).
 
-An unusable input must end with exit code 2, exactly one `error: FILE[:LINE]: ...` line on
+An unusable input must end with exit code 3, exactly one `error: FILE[:LINE]: ...` line on
 stderr, no traceback, and nothing written for it in the output folder (no NAME.xbri, no NAME/,
 no `.kcxbrl-*` staging folder left behind). Text that looks like markup is not unusable: it is
 built, and must come out escaped in a well-formed XHTML report.
@@ -102,7 +102,7 @@ def test_unusable_input_exits_2_with_one_line_and_writes_nothing(tmp_path, capsy
         _write(path, data)
     out = tmp_path / "out"
     code, stdout, err = run_build(capsys, out, path)
-    assert code == 2, (stdout, err)
+    assert code == 3, (stdout, err)
     message = assert_one_error_line(err, name, line)
     assert words in message
     assert stdout == ""
@@ -117,7 +117,7 @@ def test_control_character_is_reported_with_line_and_column(tmp_path, capsys):
     path.write_text("\n".join(lines), encoding="utf-8")
     out = tmp_path / "out"
     code, _, err = run_build(capsys, out, path)
-    assert code == 2
+    assert code == 3
     message = assert_one_error_line(err, "bell.txt", at + 1)
     assert "U+0007" in message and "column 9" in message
     assert_nothing_written(out, "bell")
@@ -133,7 +133,7 @@ def test_page_breaks_are_whitespace(tmp_path, capsys):
     path.write_text("\n".join(lines), encoding="utf-8")
     out = tmp_path / "out"
     code, stdout, err = run_build(capsys, out, path)
-    assert code == 0, (stdout, err)
+    assert code == 1, (stdout, err)  # 1: the sample's own prose/table disagreement, nothing else
     raw = (out / "pages" / "reports" / "pages.xhtml").read_bytes()
     assert b"\x0c" not in raw and b"\x0b" not in raw
     texts = ["".join(e.itertext()).strip() for e in etree.fromstring(raw).iter(f"{{{XHTML}}}h2", f"{{{XHTML}}}p")]
@@ -147,7 +147,7 @@ def test_good_and_bad_input_together(tmp_path, capsys):
     bad = _write(tmp_path / "bad.txt", LATIN1)
     out = tmp_path / "out"
     code, stdout, err = run_build(capsys, out, bad, good)
-    assert code == 2, (stdout, err)
+    assert code == 3, (stdout, err)
     assert_one_error_line(err, "bad.txt", 4)
     assert stdout.startswith("good: ")
     assert_nothing_written(out, "bad")
@@ -174,7 +174,7 @@ def test_markup_in_text_is_escaped(tmp_path, capsys):
     out = tmp_path / "out"
 
     code, stdout, err = run_build(capsys, out, path)
-    assert code == 0, (stdout, err)
+    assert code == 1, (stdout, err)  # 1: the sample's own prose/table disagreement, nothing else
     assert err == ""
 
     report = out / "inject" / "reports" / "inject.xhtml"

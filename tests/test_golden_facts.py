@@ -211,12 +211,11 @@ def _cases():
 
 @pytest.mark.parametrize("sample,concept,period,unit,value,dims", list(_cases()))
 def test_golden_fact(built, sample, concept, period, unit, value, dims):
-    facts = built[sample].facts(concept, period, unit, **dims)
-    assert facts, f"no {concept} {period} {unit} {dims} in {sample}"
-    values = {Decimal(f["value"]) for f in facts}
-    assert values == {Decimal(value)}
     expected_decimals = 2 if "/shares" in unit else (None if unit == "shares" else -3)
-    assert {f.get("decimals") for f in facts} == {expected_decimals}
+    # the tables' facts (the prose repeats some figures at its own precision, tested elsewhere)
+    facts = [f for f in built[sample].facts(concept, period, unit, **dims) if f.get("decimals") == expected_decimals]
+    assert facts, f"no {concept} {period} {unit} {dims} in {sample}"
+    assert {Decimal(f["value"]) for f in facts} == {Decimal(value)}
 
 
 def test_at_least_25_golden_facts_per_sample():

@@ -70,7 +70,7 @@ CASES = [
 @pytest.mark.parametrize("sample,concept,period,unit,value,dims", CASES,
                          ids=[f"{c[0]}-{c[1]}-{c[2]}-{c[3]}" for c in CASES])
 def test_fact(built, sample, concept, period, unit, value, dims):
-    facts = built[sample].facts(concept, period, unit, **dims)
+    facts = built[sample].table_facts(concept, period, unit, **dims)
     assert facts, f"no {concept} {period} {unit} {dims} in {sample}"
     assert {Decimal(f["value"]) for f in facts} == {Decimal(value)}
 

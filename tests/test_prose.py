@@ -1,0 +1,59 @@
+"""Figures in the prose: tagged in place at the scale and precision printed, on the same concept
+and context as the tables; what is left untagged says why."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from kcxbrl.facts import tag_document
+from kcxbrl.profile import load_profile
+from kcxbrl.reader import read_document
+from kcxbrl.resources import samples_dir
+from kcxbrl.taxonomy_model import default_taxonomy
+
+from test_golden_facts import FY24, FY25, H1_23, Q1_25, Q2_24, REV
+
+PROSE = [
+    # sample, concept, period, unit, value, decimals, dims
+    ("kc-2025-annual-results", REV, FY25, "CNY", 6633500000, -5, {"ProductOrServiceAxis": "PublicCloudServicesMember"}),
+    ("kc-2025-annual-results", REV, FY25, "USD", 948600000, -5, {"ProductOrServiceAxis": "PublicCloudServicesMember"}),
+    ("kc-2025-annual-results", "ProfitLoss", FY24, "CNY", -1979000000, -5, {}),  # "from net loss of RMB1,979.0 million in 2024"
+    ("kc-2025-annual-results", "EarningsPerShareBasicAndDiluted", FY25, "USD/shares", Decimal("-0.03"), 2, {}),
+    ("kc-2025-annual-results", "GrossMargin", FY24, "pure", Decimal("0.172"), 3, {}),
+    ("kc-2025-annual-results", "CashAndCashEquivalentsAtCarryingValue", "@2024-12-31", "CNY", 2648800000, -5, {}),
+    ("kc-2023-h1-interim-results", "AdjustedEBITDA", H1_23, "CNY", -191900000, -5, {}),  # "RMB-191.9 million"
+    ("kc-2025-q2-press-release", REV, Q1_25, "CNY", 1970000000, -5, {}),  # "in the first quarter of 2025"
+    ("kc-2025-q2-press-release", "AdjustedOperatingIncomeLoss", Q2_24, "CNY", -188500000, -5, {}),
+]
+
+
+@pytest.mark.parametrize("sample,concept,period,unit,value,decimals,dims", PROSE,
+                         ids=[f"{p[0]}-{p[1]}-{p[2]}-{p[3]}" for p in PROSE])
+def test_prose_fact(built, sample, concept, period, unit, value, decimals, dims):
+    facts = [f for f in built[sample].facts(concept, period, unit, **dims) if f["id"].startswith("p-")]
+    assert facts, f"no prose {concept} {period} {unit} in {sample}"
+    assert {Decimal(f["value"]) for f in facts} == {Decimal(value)}
+    assert {f["decimals"] for f in facts} == {decimals}
+
+
+def _prose(sample: str):
+    document = read_document(samples_dir() / f"{sample}.txt")
+    return tag_document(document, default_taxonomy(), load_profile()).prose
+
+
+def test_growth_rates_and_cut_sentences_stay_untagged_by_a_stated_rule():
+    figures = {(f.ref.line, f.text): f for f in _prose("kc-2025-q2-press-release")}
+    assert figures[(19, "31.7")].rule == "prose.growthRate"  # "increased by 31.7% from RMB1,234.5 million"
+    assert figures[(19, "1,234.5")].fact is not None
+    # "from RMB204.0 million in the same period in" -- the paragraph breaks off: no period, no tag
+    assert figures[(35, "204.0")].fact is None and figures[(35, "204.0")].rule == "prose.periodUnknown"
+    assert all(f.rule for f in figures.values() if f.fact is None)
+
+
+def test_prose_facts_sit_in_the_text(built):
+    report = built["kc-2025-annual-results"].result.folder / "reports" / "kc-2025-annual-results.xhtml"
+    text = report.read_text(encoding="utf-8")
+    assert 'name="kcx:RevenueFromContractWithCustomerExcludingAssessedTax" scale="6"' in text
+    assert "Revenues from public cloud services were RMB<ix:nonFraction" in text

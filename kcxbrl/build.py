@@ -16,6 +16,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from kcxbrl import arelle_adapter
+from kcxbrl.coverage import coverage
 from kcxbrl.facts import cover_facts, tag_document
 from kcxbrl.models import Filing, Finding
 from kcxbrl.package import package_files, publish, schema_ref, staging, write_tree, zip_bytes
@@ -35,6 +36,7 @@ class BuildResult(BaseModel):
     findings: tuple[Finding, ...]
     validation: arelle_adapter.ValidationReport | None
     generate_seconds: float
+    coverage: dict[str, int] = {}  # untagged numeric tokens by the rule that left them out
     package: Path
     folder: Path
 
@@ -62,6 +64,7 @@ def make_filing(path: Path, taxonomy: Taxonomy, profile: IssuerProfile) -> Filin
         document=document,
         tables=tagging.tables,
         facts=tagging.facts,
+        prose=tagging.prose,
         text_facts=cover_facts(document, tagging.period, profile),
         findings=tagging.findings,
         schema_ref=schema_ref(document.name),
@@ -94,9 +97,12 @@ def build_one(path: Path, out: Path, taxonomy: Taxonomy, profile: IssuerProfile,
             report = arelle_adapter.validate(package, export_json=folder / f"{name}.json")
             (folder / "validation.json").write_text(_validation_json(report), encoding="utf-8")
         (folder / "findings.json").write_text(_findings_json(filing.findings), encoding="utf-8")
+        report_coverage = coverage(filing, filing.prose)
+        (folder / "coverage.json").write_text(json.dumps(report_coverage, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         publish(package, out / f"{name}.xbri")
         publish(folder, out / name)
     return BuildResult(name=name, facts=len(filing.facts) + len(filing.text_facts), findings=filing.findings,
+                       coverage=report_coverage["by_rule"],
                        validation=report, generate_seconds=generate_seconds,
                        package=out / f"{name}.xbri", folder=out / name)
 

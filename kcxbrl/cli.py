@@ -23,6 +23,10 @@ from kcxbrl.taxonomy_model import default_taxonomy
 EXIT_OK, EXIT_SOURCE, EXIT_INVALID, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
 
+# tokens that are numbers but not figures: years and dates in captions, numbers inside labels
+_NOT_FIGURES = {"table.header", "table.label", "table.noteReference", "prose.date", "prose.heading"}
+
+
 def bundled_samples() -> list[Path]:
     return sorted(samples_dir().glob("*.txt"))
 
@@ -54,6 +58,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"{result.name}: {result.facts} facts, {v.errors} errors, {v.warnings} warnings, "
               f"{v.inconsistencies} inconsistencies, {warned} findings, "
               f"{result.generate_seconds + v.seconds:.2f} s -> {result.package}")
+        in_tables = sum(n for rule, n in result.coverage.items() if rule.startswith("table.") and rule not in _NOT_FIGURES)
+        in_prose = sum(n for rule, n in result.coverage.items() if rule.startswith("prose.") and rule not in _NOT_FIGURES)
+        print(f"  coverage: {in_tables} untagged figures in tables, {in_prose} in prose (coverage.json gives each with its rule)")
         for f in result.findings:
             if f.code.startswith("source."):
                 print(f"  source {f.ref}: {f.message}")

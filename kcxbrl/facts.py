@@ -16,11 +16,11 @@ from decimal import Decimal
 from kcxbrl.errors import InputError
 from kcxbrl.mapping import classify_tables, match_row, prints_amount_to_subtract
 from kcxbrl.models import (
-    AnalysedTable, Amount, Column, Context, Document, Fact, Finding, Heading, Paragraph, Period, SourceRef, TableRow,
+    AnalysedTable, Amount, Column, Context, Document, Fact, Finding, Heading, Paragraph, Period, ProseFigure, SourceRef, TableRow,
     TextFact,
 )
 from kcxbrl.profile import IssuerProfile
-from kcxbrl.prose import ProseFigure, prose_figures
+from kcxbrl.prose import prose_figures
 from kcxbrl.tables import TableContext, analyse_table, convenience_rate, period_start
 from kcxbrl.taxonomy_model import Concept, RowRule, TableKind, Taxonomy
 

@@ -206,10 +206,21 @@ class TextFact(Frozen):
     source: SourceRef | None = None
 
 
+class ProseFigure(Frozen):
+    """A figure found in a paragraph: where it stands and, when tagged, its fact; otherwise the
+    rule that left it untagged."""
+
+    ref: SourceRef
+    text: str  # the digits as printed
+    fact: Fact | None
+    rule: str  # "" when tagged
+
+
 class Filing(Frozen):
     document: Document
     tables: tuple[AnalysedTable, ...]
     facts: tuple[Fact, ...]
+    prose: tuple[ProseFigure, ...] = ()
     text_facts: tuple[TextFact, ...]
     findings: tuple[Finding, ...]
     schema_ref: str

@@ -12,11 +12,10 @@ prose and tables agree. An amount whose period the words do not settle is left u
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from kcxbrl.models import Context, Document, Fact, Paragraph, Period, SourceRef
+from kcxbrl.models import Context, Document, Fact, Paragraph, Period, ProseFigure, SourceRef
 from kcxbrl.tables import period_start
 from kcxbrl.taxonomy_model import ProseRule, Taxonomy
 
@@ -49,16 +48,6 @@ _VERB_AFTER = re.compile(r"^[^,;]{0,30}?\b(was|were|reached|amounted|increased|d
 _GROWTH = re.compile(r"(?:by|of)\s(?:over\s)?$|^\s?(?:year-over-year|quarter-over-quarter|yoy)", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class ProseFigure:
-    """A figure found in a paragraph: where it stands and, when tagged, its fact."""
-
-    ref: SourceRef
-    text: str  # the digits as printed
-    fact: Fact | None
-    rule: str  # why it is untagged ("" when tagged)
-
-
 def prose_figures(document: Document, taxonomy: Taxonomy, period: Period) -> list[ProseFigure]:
     figures: list[ProseFigure] = []
     for block in document.blocks:
@@ -83,25 +72,25 @@ def _line_figures(text: str, file: str, line: int, taxonomy: Taxonomy, period: P
             rule, subject_end = (owner[1], owner[2]) if owner else (None, 0)
             concept = taxonomy.concepts.get(rule.concept) if rule else None
             if rule is None or concept is None or m.start() < subject_end:
-                found.append(ProseFigure(ref, digits, None, "prose.noConcept"))
+                found.append(ProseFigure(ref=ref, text=digits, fact=None, rule="prose.noConcept"))
                 continue
             if kind == "percent" and (concept.type not in ("pure", "percent") or _is_growth(sentence, m)):
-                found.append(ProseFigure(ref, digits, None, "prose.growthRate"))
+                found.append(ProseFigure(ref=ref, text=digits, fact=None, rule="prose.growthRate"))
                 continue
             if kind == "growth":
-                found.append(ProseFigure(ref, digits, None, "prose.growthRate"))
+                found.append(ProseFigure(ref=ref, text=digits, fact=None, rule="prose.growthRate"))
                 continue
             fact_period = _period_after(sentence[m.end():], concept.period, period)
             if fact_period is period and _COMPARED.search(sentence[max(subject_end, m.start() - 40):m.start()]):
                 fact_period = None  # "from RMB204.0 million in the same period in" (cut off): say so, don't guess
             if fact_period is None:
-                found.append(ProseFigure(ref, digits, None, "prose.periodUnknown"))
+                found.append(ProseFigure(ref=ref, text=digits, fact=None, rule="prose.periodUnknown"))
                 continue
             if kind == "money" and concept.type == "monetary" and not m.group("word"):
-                found.append(ProseFigure(ref, digits, None, "prose.noScale"))  # "negative RMB265.1 in 2023"
+                found.append(ProseFigure(ref=ref, text=digits, fact=None, rule="prose.noScale"))  # "negative RMB265.1 in 2023"
                 continue
             fact = _fact(m, kind, rule, concept, fact_period, ref, sentence[owner[0]:m.start()])
-            found.append(ProseFigure(ref, digits, fact, "" if fact else "prose.unit"))
+            found.append(ProseFigure(ref=ref, text=digits, fact=fact, rule="" if fact else "prose.unit"))
     return found
 
 

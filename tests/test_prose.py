@@ -57,3 +57,20 @@ def test_prose_facts_sit_in_the_text(built):
     text = report.read_text(encoding="utf-8")
     assert 'name="kcx:RevenueFromContractWithCustomerExcludingAssessedTax" scale="6"' in text
     assert "Revenues from public cloud services were RMB<ix:nonFraction" in text
+
+
+def test_coverage_report_lists_every_untagged_figure_with_its_rule(built):
+    import json
+
+    for name, b in built.items():
+        report = json.loads((b.result.folder / "coverage.json").read_text(encoding="utf-8"))
+        assert report["untagged"] == len(report["figures"]) == sum(report["by_rule"].values())
+        assert all(f["rule"] and f["line"] > 0 for f in report["figures"])
+        # in the statements, highlights, reconciliations and notes nothing is left without a reason
+        # that the findings also give: unplaced rows are the only untagged statement figures
+        assert set(report["by_rule"]) <= {
+            "table.header", "table.label", "table.stray", "table.noteReference", "table.yearOnYearChange", "table.notMapped",
+            "table.unalignedRow", "prose.date", "prose.heading", "prose.noConcept", "prose.growthRate",
+            "prose.periodUnknown", "prose.noScale", "prose.unit"}, name
+    press = json.loads((built["kc-2025-q2-press-release"].result.folder / "coverage.json").read_text(encoding="utf-8"))
+    assert [f["line"] for f in press["figures"] if f["rule"] == "table.unalignedRow"] == [222] * 6

@@ -20,6 +20,7 @@ from kcxbrl.models import (
     TextFact,
 )
 from kcxbrl.profile import IssuerProfile
+from kcxbrl.checks import translation_findings
 from kcxbrl.prose import prose_figures
 from kcxbrl.tables import TableContext, analyse_table, convenience_rate, period_start
 from kcxbrl.taxonomy_model import Concept, RowRule, TableKind, Taxonomy
@@ -58,6 +59,7 @@ def tag_document(document: Document, taxonomy: Taxonomy, profile: IssuerProfile)
     prose_facts = [figure.fact for figure in prose if figure.fact is not None]
     findings += disagreements(prose_facts, facts)
     facts += prose_facts
+    findings += translation_findings(facts, rate[0] if rate else None, taxonomy)
     return Tagging(tables=tuple(tables), facts=tuple(facts), findings=tuple(findings), period=period, prose=tuple(prose))
 
 

@@ -97,6 +97,8 @@ def build_one(path: Path, out: Path, taxonomy: Taxonomy, profile: IssuerProfile,
             report = arelle_adapter.validate(package, export_json=folder / f"{name}.json")
             (folder / "validation.json").write_text(_validation_json(report), encoding="utf-8")
         (folder / "findings.json").write_text(_findings_json(filing.findings), encoding="utf-8")
+        source_findings = tuple(f for f in filing.findings if f.code.startswith("source."))
+        (folder / "checks.json").write_text(_findings_json(source_findings), encoding="utf-8")
         report_coverage = coverage(filing, filing.prose)
         (folder / "coverage.json").write_text(json.dumps(report_coverage, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         publish(package, out / f"{name}.xbri")

@@ -107,3 +107,7 @@ def test_translation_check_finds_the_copied_figure_and_nothing_else(built, sampl
     if found:
         first = next(f for f in built[sample].result.findings if f.code == "source.translation")
         assert "US$8,031" in first.message and "US$25,531" in first.message
+    import json
+
+    checks = json.loads((built[sample].result.folder / "checks.json").read_text(encoding="utf-8"))
+    assert sorted(c["ref"]["line"] for c in checks if c["code"] == "source.translation") == found

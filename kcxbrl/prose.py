@@ -28,6 +28,10 @@ MONEY = re.compile(
     r"(?P<neg>negative\s+)?(?P<cur>RMB|US\$)\s?(?P<minus>-)?(?P<num>\d{1,3}(?:,\d{3})*(?:\.\d+)?|\d+(?:\.\d+)?)[¹²³⁴⁵⁶⁷⁸⁹]*"
     r"(?:\s?(?P<word>thousand|million|billion))?")
 PERCENT = re.compile(r"(?P<neg>negative\s+)?(?P<minus>-)?(?P<num>\d+(?:\.\d+)?)\s?%")
+# "RMB7.1636 to US$1.00, the noon buying rate in effect on June 30, 2025"
+RATE_STATED = re.compile(r"RMB\s?(?P<num>\d+\.\d+)\s*(?:to|per)\s*US\$\s?1(?:\.00)?\b")
+_RATE_DATE = re.compile(r"^[^.;]{0,80}?\b(?:on|as of|at)\s+(?P<month>[A-Z][a-z]+) (?P<day>\d{1,2}), (?P<year>\d{4})")
+RATE_CONCEPT = "ForeignCurrencyExchangeRateTranslation1"
 _SENTENCE_END = re.compile(r"(?<=[a-z0-9%)\]])\.\s+(?=[A-Z\"“(*])")
 _SUBJECT_WINDOW = 90  # a sentence names its measure near its start
 _COMPARATIVE = re.compile(
@@ -60,12 +64,17 @@ def prose_figures(document: Document, taxonomy: Taxonomy, period: Period) -> lis
 
 def _line_figures(text: str, file: str, line: int, taxonomy: Taxonomy, period: Period) -> list[ProseFigure]:
     found: list[ProseFigure] = []
+    rates = {m.start("num"): m for m in RATE_STATED.finditer(text)}
+    for at, m in rates.items():
+        found.append(_rate_figure(m, text, file, line, period))
     start = 0
     for sentence in _SENTENCE_END.split(text):
         begin = text.index(sentence, start)
         start = begin + len(sentence)
         clauses = _clauses(sentence, taxonomy)
         for m, kind in _tokens(sentence):
+            if begin + m.start("num") in rates:
+                continue  # the convenience rate, tagged above
             ref = SourceRef(file=file, line=line, column=begin + m.start("num") + 1)
             digits = m.group("num")
             owner = next((c for c in reversed(clauses) if c[0] <= m.start()), None)
@@ -92,6 +101,21 @@ def _line_figures(text: str, file: str, line: int, taxonomy: Taxonomy, period: P
             fact = _fact(m, kind, rule, concept, fact_period, ref, sentence[owner[0]:m.start()])
             found.append(ProseFigure(ref=ref, text=digits, fact=fact, rule="" if fact else "prose.unit"))
     return found
+
+
+def _rate_figure(m: re.Match, text: str, file: str, line: int, period: Period) -> ProseFigure:
+    """The stated convenience rate: a pure number at the date it is stated for (the period end
+    when no date is given)."""
+    digits = m.group("num")
+    ref = SourceRef(file=file, line=line, column=m.start("num") + 1)
+    dated = _RATE_DATE.match(text[m.end():])
+    end = period.end
+    if dated and dated.group("month").lower() in _MONTHS:
+        end = date(int(dated.group("year")), _MONTHS[dated.group("month").lower()], int(dated.group("day")))
+    fact = Fact(id=f"p-{line}-{ref.column}", concept=RATE_CONCEPT, context=Context(period=Period(end=end)), unit="pure",
+                value=Decimal(digits), decimals=str(len(digits.split(".")[1])), scale=0, display=digits,
+                format="ixt:num-dot-decimal", source=ref, label="convenience translation rate", role=None)
+    return ProseFigure(ref=ref, text=digits, fact=fact, rule="")
 
 
 def _clauses(sentence: str, taxonomy: Taxonomy) -> list[tuple[int, ProseRule, int]]:

@@ -74,3 +74,14 @@ def test_coverage_report_lists_every_untagged_figure_with_its_rule(built):
             "prose.periodUnknown", "prose.noScale", "prose.unit"}, name
     press = json.loads((built["kc-2025-q2-press-release"].result.folder / "coverage.json").read_text(encoding="utf-8"))
     assert [f["line"] for f in press["figures"] if f["rule"] == "table.unalignedRow"] == [222] * 6
+
+
+@pytest.mark.parametrize("sample,rate,date", [
+    ("kc-2023-h1-interim-results", "7.2513", "@2023-06-30"),
+    ("kc-2025-annual-results", "6.9931", "@2025-12-31"),
+    ("kc-2025-q2-press-release", "7.1636", "@2025-06-30"),
+])
+def test_convenience_rate_is_tagged_where_stated(built, sample, rate, date):
+    facts = built[sample].facts("ForeignCurrencyExchangeRateTranslation1", date, "pure")
+    assert facts and {Decimal(f["value"]) for f in facts} == {Decimal(rate)}
+    assert {f["decimals"] for f in facts} == {4}

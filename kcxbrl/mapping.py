@@ -11,17 +11,8 @@ import re
 
 from kcxbrl.models import Document, Table
 from kcxbrl.tables import titles_before
+from kcxbrl.text import normalise_label
 from kcxbrl.taxonomy_model import RowRule, TableKind, Taxonomy
-
-_LEAD = re.compile(r"^(?:[–—\-•·]\s*|less:\s*|add:\s*)+", re.IGNORECASE)
-
-
-def normalise_label(label: str) -> str:
-    """'– Share-based compensation' -> 'share-based compensation'; quotes and spaces unified."""
-    text = label.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
-    text = re.sub(r"\s+", " ", text).strip().lower()
-    return _LEAD.sub("", text).strip()
-
 
 def prints_amount_to_subtract(label: str) -> bool:
     """'Less: X' prints X with its own sign, for the reader to subtract."""

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
 import tomllib
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from kcxbrl.errors import KcxbrlError
 from kcxbrl.resources import profiles_dir
@@ -18,26 +17,12 @@ class IssuerProfile(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str
-    cik: str
+    cik: str = Field(pattern=r"^\d{10}$")
     file_number: str
-    fiscal_year_end: str  # xs:gMonthDay, e.g. --12-31
+    fiscal_year_end: str = Field(pattern=r"^--\d\d-\d\d$")  # xs:gMonthDay, e.g. --12-31
     trading_symbol: str
     default_document_type: str = "6-K"
     default_scale: int = 3
-
-    @field_validator("cik")
-    @classmethod
-    def _cik(cls, value: str) -> str:
-        if not re.fullmatch(r"\d{10}", value):
-            raise ValueError("CIK must be 10 digits")
-        return value
-
-    @field_validator("fiscal_year_end")
-    @classmethod
-    def _fye(cls, value: str) -> str:
-        if not re.fullmatch(r"--\d\d-\d\d", value):
-            raise ValueError("fiscal_year_end must look like --12-31")
-        return value
 
     @property
     def fiscal_year_end_month_day(self) -> tuple[int, int]:

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from kcxbrl.models import Context, Document, Fact, Paragraph, Period, ProseFigure, SourceRef
 from kcxbrl.tables import period_start
+from kcxbrl.text import CONVENIENCE_RATE
 from kcxbrl.taxonomy_model import ProseRule, Taxonomy
 
 _MONTHS = {m: i for i, m in enumerate(
@@ -29,7 +30,6 @@ MONEY = re.compile(
     r"(?:\s?(?P<word>thousand|million|billion))?")
 PERCENT = re.compile(r"(?P<neg>negative\s+)?(?P<minus>-)?(?P<num>\d+(?:\.\d+)?)\s?%")
 # "RMB7.1636 to US$1.00, the noon buying rate in effect on June 30, 2025"
-RATE_STATED = re.compile(r"RMB\s?(?P<num>\d+\.\d+)\s*(?:to|per)\s*US\$\s?1(?:\.00)?\b")
 _RATE_DATE = re.compile(r"^[^.;]{0,80}?\b(?:on|as of|at)\s+(?P<month>[A-Z][a-z]+) (?P<day>\d{1,2}), (?P<year>\d{4})")
 RATE_CONCEPT = "ForeignCurrencyExchangeRateTranslation1"
 _SENTENCE_END = re.compile(r"(?<=[a-z0-9%)\]])\.\s+(?=[A-Z\"“(*])")
@@ -64,7 +64,7 @@ def prose_figures(document: Document, taxonomy: Taxonomy, period: Period) -> lis
 
 def _line_figures(text: str, file: str, line: int, taxonomy: Taxonomy, period: Period) -> list[ProseFigure]:
     found: list[ProseFigure] = []
-    rates = {m.start("num"): m for m in RATE_STATED.finditer(text)}
+    rates = {m.start("num"): m for m in CONVENIENCE_RATE.finditer(text)}
     for at, m in rates.items():
         found.append(_rate_figure(m, text, file, line, period))
     start = 0

@@ -19,7 +19,7 @@ from kcxbrl.models import (
     AnalysedTable, Amount, Column, Document, Finding, Heading, Paragraph, Row, SourceRef, Table, TableRow,
 )
 from kcxbrl.reader import is_data_row, is_header_row
-from kcxbrl.text import parse_amount
+from kcxbrl.text import CONVENIENCE_RATE, normalise_label, parse_amount
 
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m}
 _MONTH_RE = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
@@ -34,7 +34,6 @@ _CHANGE = re.compile(r"\bchange\b", re.IGNORECASE)
 _NOTES = re.compile(r"^notes?$", re.IGNORECASE)
 _THOUSANDS = re.compile(r"in thousands|'000\b", re.IGNORECASE)
 _MILLIONS = re.compile(r"in millions|'000,000", re.IGNORECASE)
-_RATE = re.compile(r"RMB\s?(\d+\.\d+)\s*(?:to|per|=|for)\s*(?:each\s+)?US\$\s?1(?:\.00)?\b", re.IGNORECASE)
 # "Operating expenses: Selling and marketing expenses" is a section label and a row run
 # together; "Less: ..." is a row of its own.
 _UNFINISHED = re.compile(r"\b(to|of|and|from|in|for|by|attributable)$", re.IGNORECASE)
@@ -58,9 +57,9 @@ def convenience_rate(document: Document) -> tuple[Decimal, SourceRef] | None:
     """The stated RMB per US$1.00 convenience rate, with where it is stated."""
     for block in document.blocks:
         if isinstance(block, Paragraph | Heading):
-            m = _RATE.search(block.text)
+            m = CONVENIENCE_RATE.search(block.text)
             if m:
-                return Decimal(m.group(1)), block.ref
+                return Decimal(m.group("num")), block.ref
     return None
 
 
@@ -264,10 +263,6 @@ def _row_amounts(row: Row, notes_column: int | None) -> tuple[tuple[Amount, ...]
     return tuple(amounts), note, unreadable
 
 
-def _normalise(label: str) -> str:
-    return re.sub(r"\s+", " ", label.replace("’", "'").strip().lower())
-
-
 # ---------------------------------------------------------------- alignment by evidence
 
 
@@ -392,11 +387,11 @@ def analyse_table(index: int, table: Table, ctx: TableContext, kind: str | None)
             if label and _UNFINISHED.search(label):
                 pending = label
             elif label:
-                section = _normalise(label)
+                section = normalise_label(label)
             continue
         m = _SECTION_SPLIT.match(label)
         if m:  # "Operating expenses: Selling and marketing expenses" ran together
-            section, label = _normalise(m.group(1)), m.group(2)
+            section, label = normalise_label(m.group(1)), m.group(2)
         if unreadable and kind is not None:
             findings.append(Finding(severity="warning", code="table.unreadableCell",
                                     message=f"row '{label}' has a cell that is neither a figure nor a note reference",

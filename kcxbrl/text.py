@@ -127,3 +127,19 @@ def parse_amount(text: str) -> tuple[Decimal | None, int, bool] | None:
 
 def is_amount(text: str) -> bool:
     return parse_amount(text) is not None
+
+
+# The stated convenience rate: "RMB7.1636 to US$1.00", "RMB6.9931 per US$1.00".
+CONVENIENCE_RATE = re.compile(
+    r"RMB\s?(?P<num>\d+\.\d+)\s*(?:to|per|=|for)\s*(?:each\s+)?US\$\s?1(?:\.00)?\b", re.IGNORECASE)
+
+
+def normalise_label(label: str) -> str:
+    """'– Share-based compensation' -> 'share-based compensation'; quotes and spaces unified,
+    leading dashes and "Less:"/"Add:" dropped."""
+    text = label.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    text = re.sub(r"\s+", " ", text).strip().lower()
+    return _LEAD.sub("", text).strip()
+
+
+_LEAD = re.compile(r"^(?:[–—\-•·]\s*|less:\s*|add:\s*)+", re.IGNORECASE)

@@ -16,13 +16,15 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from kcxbrl import arelle_adapter
+from kcxbrl.checks import sources_json, sum_findings
 from kcxbrl.coverage import coverage
 from kcxbrl.facts import cover_facts, tag_document
 from kcxbrl.models import Filing, Finding
-from kcxbrl.package import package_files, publish, schema_ref, staging, write_tree, zip_bytes
+from kcxbrl.package import package_files, publish, schema_ref, staging, unprinted_calc_arcs, write_tree, zip_bytes
 from kcxbrl.profile import IssuerProfile
 from kcxbrl.reader import read_document
 from kcxbrl.render import render_report
+from kcxbrl.tables import convenience_rate
 from kcxbrl.taxonomy_model import Taxonomy
 
 ENTITY_SCHEME = "http://www.sec.gov/CIK"
@@ -60,13 +62,18 @@ class BuildResult(BaseModel):
 def make_filing(path: Path, taxonomy: Taxonomy, profile: IssuerProfile) -> Filing:
     document = read_document(path)
     tagging = tag_document(document, taxonomy, profile)
+    rate = convenience_rate(document)
+    # the sums this report prints: the taxonomy's, less the arcs its entry schema prohibits
+    prohibited = {(arc.role.id, arc.total, arc.item) for arc in unprinted_calc_arcs(tagging.facts, taxonomy)}
+    sums = sum_findings(tagging.facts, taxonomy, rate[0] if rate else None, prohibited)
     return Filing(
         document=document,
         tables=tagging.tables,
         facts=tagging.facts,
         prose=tagging.prose,
+        text_blocks=tagging.text_blocks,
         text_facts=cover_facts(document, tagging.period, profile),
-        findings=tagging.findings,
+        findings=tagging.findings + tuple(sums),
         schema_ref=schema_ref(document.name),
         entity_scheme=ENTITY_SCHEME,
         entity_id=profile.cik,
@@ -96,14 +103,15 @@ def build_one(path: Path, out: Path, taxonomy: Taxonomy, profile: IssuerProfile,
         if validate:
             report = arelle_adapter.validate(package, export_json=folder / f"{name}.json")
             (folder / "validation.json").write_text(_validation_json(report), encoding="utf-8")
-        (folder / "findings.json").write_text(_findings_json(filing.findings), encoding="utf-8")
+        (folder / "findings.json").write_text(findings_json(filing.findings), encoding="utf-8")
         source_findings = tuple(f for f in filing.findings if f.code.startswith("source."))
-        (folder / "checks.json").write_text(_findings_json(source_findings), encoding="utf-8")
+        (folder / "checks.json").write_text(findings_json(source_findings), encoding="utf-8")
+        (folder / "sources.json").write_text(sources_json(filing.facts), encoding="utf-8")
         report_coverage = coverage(filing, filing.prose)
         (folder / "coverage.json").write_text(json.dumps(report_coverage, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         publish(package, out / f"{name}.xbri")
         publish(folder, out / name)
-    return BuildResult(name=name, facts=len(filing.facts) + len(filing.text_facts), findings=filing.findings,
+    return BuildResult(name=name, facts=len(filing.facts) + len(filing.text_facts) + len(filing.text_blocks), findings=filing.findings,
                        coverage=report_coverage["by_rule"],
                        validation=report, generate_seconds=generate_seconds,
                        package=out / f"{name}.xbri", folder=out / name)
@@ -114,6 +122,7 @@ def _validation_json(report: arelle_adapter.ValidationReport) -> str:
     return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
 
-def _findings_json(findings: tuple[Finding, ...]) -> str:
+def findings_json(findings: tuple[Finding, ...]) -> str:
     data = [f.model_dump(mode="json") for f in findings]
+    data.sort(key=lambda f: (f["ref"]["file"], f["ref"]["line"], f["ref"]["column"], f["code"], f["message"]))
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -6,7 +6,7 @@ Rules (codes):
   table.label             a number inside a row label ("Between 4 months and 6 months")
   table.noteReference     a "Notes" column reference
   table.yearOnYearChange  a year-on-year change column: growth rates are not tagged
-  table.notMapped         a table of a kind the mapping does not cover yet (e.g. employees)
+  table.notMapped         a table of no kind the mapping knows (an exhibit index, a list of definitions)
   table.unmappedRow       a row of a mapped table with no concept (also in findings.json)
   table.unalignedRow      a row whose figures could not be placed in columns (findings.json)
   table.stray             a row that is nothing but a number (a page number left by the conversion)

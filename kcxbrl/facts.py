@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import partial
 from datetime import timedelta
 from decimal import Decimal
 
@@ -17,12 +18,14 @@ from kcxbrl.errors import InputError
 from kcxbrl.mapping import classify_tables, match_row, prints_amount_to_subtract
 from kcxbrl.models import (
     AnalysedTable, Amount, Column, Context, Document, Fact, Finding, Heading, Paragraph, Period, ProseFigure, SourceRef, TableRow,
-    TextFact,
+    TextBlock, TextFact,
 )
 from kcxbrl.profile import IssuerProfile
-from kcxbrl.checks import translation_findings
+from kcxbrl.checks import figure_disagreements, translation_findings
 from kcxbrl.prose import prose_figures
-from kcxbrl.tables import TableContext, analyse_table, convenience_rate, period_start
+from kcxbrl.realign import Unplaced, place_rows, relations
+from kcxbrl.textblocks import text_blocks
+from kcxbrl.tables import TableContext, analyse_table, convenience_rate, period_start, stated_date
 from kcxbrl.taxonomy_model import Concept, RowRule, TableKind, Taxonomy
 
 CURRENCY_UNITS = {"CNY": "iso4217:CNY", "USD": "iso4217:USD"}
@@ -35,39 +38,63 @@ class Tagging:
     findings: tuple[Finding, ...]
     period: Period  # the document's reporting period (duration)
     prose: tuple[ProseFigure, ...] = ()  # every figure found in paragraphs, tagged or not
+    text_blocks: tuple[TextBlock, ...] = ()  # notes and policies
 
 
 def tag_document(document: Document, taxonomy: Taxonomy, profile: IssuerProfile) -> Tagging:
     rate = convenience_rate(document)
     findings: list[Finding] = []
-    tables: list[AnalysedTable] = []
     facts: list[Fact] = []
-    for index, (table, title, kind) in enumerate(classify_tables(document, taxonomy)):
+    unplaced: list[Unplaced] = []
+    classified = list(enumerate(classify_tables(document, taxonomy)))
+    # Tables whose columns are measures take their instant from their caption, else from the
+    # reporting period, which the period tables settle: they come second.
+    by_periods = [t for t in classified if not (t[1][2] and t[1][2].measures)]
+    by_measures = [t for t in classified if t[1][2] and t[1][2].measures]
+    analysed_tables: dict[int, AnalysedTable] = {}
+    period: Period | None = None
+    for index, (table, title, kind) in by_periods + by_measures:
+        if kind is not None and kind.measures and period is None:
+            if not facts:
+                break
+            period = _reporting_period(facts, document)
         ctx = TableContext(title=title, default_scale=profile.default_scale,
-                           rate=rate[0] if rate else None, instant_by_default=bool(kind and kind.instant))
+                           rate=rate[0] if rate else None, instant_by_default=bool(kind and kind.instant),
+                           measures=kind.measures if kind else (),
+                           as_of=(stated_date(title) or period.end) if kind and kind.measures and period else None)
         analysed, table_findings = analyse_table(index, table, ctx, kind.kind if kind else None)
-        tables.append(analysed)
+        analysed_tables[index] = analysed
         findings += table_findings
         if kind is not None:
-            table_facts, map_findings = _table_facts(analysed, kind, taxonomy, facts)
+            table_facts, map_findings, table_unplaced = _table_facts(analysed, kind, taxonomy, facts)
             facts += table_facts
             findings += map_findings
+            unplaced += table_unplaced
     if not facts:
         raise InputError(document.file, None, "no financial statement found: not a results announcement")
-    period = _reporting_period(facts, document)
+    period = period or _reporting_period(facts, document)
+    tables = [analysed_tables[i] for i in sorted(analysed_tables)]
     prose = prose_figures(document, taxonomy, period)
     prose_facts = [figure.fact for figure in prose if figure.fact is not None]
-    findings += disagreements(prose_facts, facts)
+    placed, placing = place_rows(unplaced, facts + prose_facts, relations(taxonomy), rate[0] if rate else None)
+    facts += placed
+    findings += placing
+    findings += figure_disagreements([*facts, *prose_facts])
     facts += prose_facts
     findings += translation_findings(facts, rate[0] if rate else None, taxonomy)
-    return Tagging(tables=tuple(tables), facts=tuple(facts), findings=tuple(findings), period=period, prose=tuple(prose))
+    notes, note_findings = text_blocks(document, taxonomy, period)
+    findings += note_findings
+    return Tagging(tables=tuple(tables), facts=tuple(facts), findings=tuple(findings), period=period, prose=tuple(prose),
+                   text_blocks=tuple(notes))
 
 
 # ---------------------------------------------------------------- table facts
 
 
-def _table_facts(table: AnalysedTable, kind: TableKind, taxonomy: Taxonomy,
-                 known: list[Fact]) -> tuple[list[Fact], list[Finding]]:
+TableTagging = tuple[list[Fact], list[Finding], list[Unplaced]]
+
+
+def _table_facts(table: AnalysedTable, kind: TableKind, taxonomy: Taxonomy, known: list[Fact]) -> TableTagging:
     if kind.orientation != "evidence":
         return _table_facts_oriented(table, kind, kind.orientation, taxonomy)
     # The table's own sign convention: the one under which its figures agree with the same
@@ -75,16 +102,16 @@ def _table_facts(table: AnalysedTable, kind: TableKind, taxonomy: Taxonomy,
     seen = {(f.concept, f.context, f.unit): f.value for f in known}
     best = None
     for orientation in ("debit", "credit"):
-        facts, findings = _table_facts_oriented(table, kind, orientation, taxonomy)
-        agree = sum(1 for f in facts if seen.get((f.concept, f.context, f.unit)) == f.value)
+        tagged = _table_facts_oriented(table, kind, orientation, taxonomy)
+        agree = sum(1 for f in tagged[0] if seen.get((f.concept, f.context, f.unit)) == f.value)
         if best is None or agree > best[0]:
-            best = (agree, facts, findings)
+            best = (agree, tagged)
     assert best is not None
-    return best[1], best[2]
+    return best[1]
 
 
 def _table_facts_oriented(table: AnalysedTable, kind: TableKind, table_orientation: str,
-                          taxonomy: Taxonomy) -> tuple[list[Fact], list[Finding]]:
+                          taxonomy: Taxonomy) -> TableTagging:
     findings: list[Finding] = []
     mapped: list[tuple[TableRow, RowRule]] = []
     rules = taxonomy.rules(kind)
@@ -100,19 +127,39 @@ def _table_facts_oriented(table: AnalysedTable, kind: TableKind, table_orientati
         mapped.append((row, rule))
     concepts = _resolve_alternatives(mapped, taxonomy)
     facts: list[Fact] = []
+    unplaced: list[Unplaced] = []
     for (row, rule), concept_name in zip(mapped, concepts):
-        if row.columns is None:
-            continue  # reported by the table analysis: figures with no certain column
-        concept = taxonomy.concept(concept_name)
         orientation = rule.orientation or (table_orientation if kind.orientation == "evidence" else kind.orientation_for(row.section))
+        if row.columns is None:
+            if table.columns:  # placed later, by the document's other figures (realign.py), or reported
+                unplaced.append(Unplaced(row=row, header=table.columns, facts_for=partial(
+                    _row_facts, row, rule, concept_name, orientation, table.scale, kind.role, taxonomy)))
+            continue
+        row_facts, problems = _row_facts_and_problems(row, row.columns, rule, concept_name, orientation, table.scale,
+                                                      kind.role, taxonomy)
+        facts += row_facts
+        findings += problems
+    return facts, findings, unplaced
+
+
+def _row_facts_and_problems(row: TableRow, columns: tuple[Column, ...], rule: RowRule, concept_name: str | None,
+                            orientation: str, scale: int, role: str, taxonomy: Taxonomy) -> tuple[list[Fact], list[Finding]]:
+    facts: list[Fact] = []
+    problems: list[Finding] = []
+    for amount, column in zip(row.amounts, columns):
+        concept = taxonomy.concept(column.measure or concept_name or "")
         flip = concept.balance is not None and not prints_amount_to_subtract(row.label) and concept.balance != orientation
-        for amount, column in zip(row.amounts, row.columns):
-            fact, problem = _fact(amount, column, concept, rule, flip, table.scale, row.label, kind.role)
-            if fact:
-                facts.append(fact)
-            if problem:
-                findings.append(problem)
-    return facts, findings
+        fact, problem = _fact(amount, column, concept, rule, flip, scale, row.label, role)
+        if fact:
+            facts.append(fact)
+        if problem:
+            problems.append(problem)
+    return facts, problems
+
+
+def _row_facts(row: TableRow, rule: RowRule, concept_name: str | None, orientation: str, scale: int, role: str,
+               taxonomy: Taxonomy, columns: tuple[Column, ...]) -> list[Fact]:
+    return _row_facts_and_problems(row, columns, rule, concept_name, orientation, scale, role, taxonomy)[0]
 
 
 def _resolve_alternatives(mapped: list[tuple[TableRow, RowRule]], taxonomy: Taxonomy) -> list[str]:
@@ -201,33 +248,6 @@ def _unit_scale_decimals(concept: Concept, column: Column, amount: Amount, scale
     if concept.type in ("pure", "percent"):
         return ("pure", -2, str(printed + 2)) if amount.percent or column.percent else ("pure", 0, str(printed))
     return "pure", 0, str(printed)
-
-
-def disagreements(prose_facts: list[Fact], table_facts: list[Fact]) -> list[Finding]:
-    """A figure the prose prints that the tables contradict, at the prose's own precision
-    ("RMB665.9 million" against a table's 665,844 thousand, which is 665.8 million)."""
-    by_key: dict[tuple, Fact] = {}
-    for fact in table_facts:
-        by_key.setdefault((fact.concept, fact.context, fact.unit), fact)
-    found = []
-    for fact in prose_facts:
-        table = by_key.get((fact.concept, fact.context, fact.unit))
-        if table is None or table.value is None or fact.value is None or fact.decimals in (None, "INF"):
-            continue
-        quantum = Decimal(1).scaleb(-int(fact.decimals))
-        rounded = (table.value / quantum).quantize(Decimal(1), rounding="ROUND_HALF_UP") * quantum
-        if rounded != fact.value:
-            found.append(Finding(
-                severity="warning", code="source.figureDisagrees",
-                message=(f"the text prints {fact.display} ({fact.concept}, {fact.context.id}, {fact.unit}) but the table at "
-                         f"line {table.source.line} prints {table.display}, which is {_plain(rounded, fact.scale)} at the "
-                         "text's precision; both are tagged as printed"),
-                ref=fact.source, facts=(fact.id, table.id)))
-    return found
-
-
-def _plain(value: Decimal, scale: int) -> str:
-    return f"{(value / Decimal(10) ** scale).normalize():f}"
 
 
 # ---------------------------------------------------------------- reporting period and cover

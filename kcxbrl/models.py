@@ -123,6 +123,7 @@ class Column(Frozen):
     currency: Currency | None  # None: no currency stated (percentages, counts)
     percent: bool = False  # the header says the column's figures are percentages ("(%)")
     header: str  # the header text it was read from, for reports
+    measure: str | None = None  # the concept of the column's figures, where columns are measures
 
 
 class Amount(Frozen):
@@ -165,6 +166,7 @@ class Finding(Frozen):
     message: str
     ref: SourceRef
     facts: tuple[str, ...] = ()  # ids of the facts involved (to trace Arelle's messages to this finding)
+    refs: tuple[SourceRef, ...] = ()  # the other places involved: a sum's items, the figure it contradicts
 
 
 class Context(Frozen):
@@ -216,12 +218,26 @@ class ProseFigure(Frozen):
     rule: str  # "" when tagged
 
 
+class TextBlock(Frozen):
+    """A note or an accounting policy as an escaped text block: the document blocks it covers,
+    as runs of consecutive block indices (a table inside a note ends one part; the text goes on
+    in an ix:continuation after it)."""
+
+    id: str
+    concept: str
+    context: Context
+    title: str
+    parts: tuple[tuple[int, int], ...]  # (first, last) block index, inclusive
+    source: SourceRef
+
+
 class Filing(Frozen):
     document: Document
     tables: tuple[AnalysedTable, ...]
     facts: tuple[Fact, ...]
     prose: tuple[ProseFigure, ...] = ()
     text_facts: tuple[TextFact, ...]
+    text_blocks: tuple[TextBlock, ...] = ()
     findings: tuple[Finding, ...]
     schema_ref: str
     entity_scheme: str

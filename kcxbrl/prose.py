@@ -72,7 +72,7 @@ def _line_figures(text: str, file: str, line: int, taxonomy: Taxonomy, period: P
         begin = text.index(sentence, start)
         start = begin + len(sentence)
         clauses = _clauses(sentence, taxonomy)
-        for m, kind in _tokens(sentence):
+        for m, kind in _tokens(sentence, [c[1].count for c in clauses if c[1].count]):
             if begin + m.start("num") in rates:
                 continue  # the convenience rate, tagged above
             ref = SourceRef(file=file, line=line, column=begin + m.start("num") + 1)
@@ -138,9 +138,12 @@ def _clauses(sentence: str, taxonomy: Taxonomy) -> list[tuple[int, ProseRule, in
     return sorted(clauses, key=lambda c: c[0])
 
 
-def _tokens(sentence: str) -> list[tuple[re.Match, str]]:
-    """Money and percentages of a sentence, in order."""
+def _tokens(sentence: str, count_nouns: list[str]) -> list[tuple[re.Match, str]]:
+    """Money, percentages and counts of the nouns the sentence's measures count, in order."""
     tokens = [(m, "money") for m in MONEY.finditer(sentence)] + [(m, "percent") for m in PERCENT.finditer(sentence)]
+    for noun in count_nouns:
+        tokens += [(m, "count") for m in re.finditer(rf"(?<![\d,.$])(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+)\s+(?:{noun})\b",
+                                                      sentence, re.IGNORECASE)]
     return sorted(tokens, key=lambda t: t[0].start())
 
 
@@ -190,6 +193,10 @@ def _fact(m: re.Match, kind: str, rule: ProseRule, concept, period: Period, ref:
     decimals_printed = len(digits.split(".")[1]) if "." in digits else 0
     if kind == "percent":
         unit, scale, decimals = "pure", -2, str(decimals_printed + 2)
+    elif kind == "count":
+        if concept.type != "integer":
+            return None
+        unit, scale, decimals = "pure", 0, "0"
     else:
         currency = "USD" if m.group("cur") == "US$" else "CNY"
         if concept.type == "monetary":
@@ -201,8 +208,9 @@ def _fact(m: re.Match, kind: str, rule: ProseRule, concept, period: Period, ref:
             return None
     # printed with a minus ("RMB-191.9 million"), or a measure named as a loss that is not an
     # expense ("net loss was RMB943.7 million"): negative
-    named_loss = kind != "percent" and concept.balance != "debit" and re.search(r"\bloss(?![a-z])", subject, re.IGNORECASE)
-    if m.group("minus") or m.group("neg") or named_loss:
+    named_loss = kind == "money" and concept.balance != "debit" and re.search(r"\bloss(?![a-z])", subject, re.IGNORECASE)
+    signs = m.groupdict()
+    if signs.get("minus") or signs.get("neg") or named_loss:
         value = -value
     context = Context(period=period, dimensions=tuple(sorted(rule.members.items())))
     return Fact(

@@ -63,8 +63,43 @@ def build_view(filing: Filing, title: str) -> dict:
             {"attrs": (("contextRef", t.context.id), ("id", t.id), ("name", f"{PREFIX}:{t.concept}")), "value": t.value}
             for t in filing.text_facts
         ],
-        "blocks": [_block_view(block, by_cell) for block in filing.document.blocks],
+        "body": _nest([_block_view(block, by_cell) for block in filing.document.blocks], _text_block_wrappers(filing)),
     }
+
+
+def _text_block_wrappers(filing: Filing) -> list[tuple[int, int, str, tuple]]:
+    """(first block, last block, ix tag, attributes) for each part of each text block: the
+    first part is the ix:nonNumeric, each later part an ix:continuation it chains to."""
+    wrappers = []
+    for block in filing.text_blocks:
+        ids = [block.id] + [f"{block.id}-c{k}" for k in range(1, len(block.parts))]
+        for k, (first, last) in enumerate(block.parts):
+            chain = (("continuedAt", ids[k + 1]),) if k + 1 < len(ids) else ()
+            if k == 0:
+                attrs = (("contextRef", block.context.id),) + chain + (
+                    ("escape", "true"), ("id", block.id), ("name", f"{PREFIX}:{block.concept}"))
+                wrappers.append((first, last, "nonNumeric", attrs))
+            else:
+                wrappers.append((first, last, "continuation", chain + (("id", ids[k]),)))
+    return wrappers
+
+
+def _nest(views: list[dict], wrappers: list[tuple[int, int, str, tuple]]) -> list[dict]:
+    """Block views as a tree: each wrapper holds the blocks it covers (a policy's text block
+    sits inside its note's). Wrappers are nested or apart by construction (textblocks)."""
+    root: list[dict] = []
+    stack: list[tuple[int, list[dict]]] = [(len(views), root)]
+    pending = sorted(wrappers, key=lambda w: (w[0], -w[1]))
+    for k, view in enumerate(views):
+        while stack[-1][0] < k:
+            stack.pop()
+        while pending and pending[0][0] == k:
+            first, last, tag, attrs = pending.pop(0)
+            node = {"wrap": {"tag": tag, "attrs": attrs}, "children": []}
+            stack[-1][1].append(node)
+            stack.append((last, node["children"]))
+        stack[-1][1].append({"wrap": None, "block": view})
+    return root
 
 
 def _runs(runs: tuple[Run, ...]) -> list[dict]:

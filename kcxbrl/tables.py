@@ -19,6 +19,7 @@ from kcxbrl.models import (
     AnalysedTable, Amount, Column, Document, Finding, Heading, Paragraph, Row, SourceRef, Table, TableRow,
 )
 from kcxbrl.reader import is_data_row, is_header_row
+from kcxbrl.taxonomy_model import MeasureColumn
 from kcxbrl.text import CONVENIENCE_RATE, normalise_label, parse_amount
 
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m}
@@ -48,6 +49,8 @@ class TableContext:
     default_scale: int
     rate: Decimal | None
     instant_by_default: bool  # the mapping data says this kind of table is a balance sheet
+    measures: tuple[MeasureColumn, ...] = ()  # columns are measures (employees: number, share) ...
+    as_of: date | None = None  # ... of this instant
 
 
 # ---------------------------------------------------------------- document-level facts
@@ -61,6 +64,12 @@ def convenience_rate(document: Document) -> tuple[Decimal, SourceRef] | None:
             if m:
                 return Decimal(m.group("num")), block.ref
     return None
+
+
+def stated_date(text: str) -> date | None:
+    """The last full date a caption states ("... as of June 30, 2025, ...")."""
+    dates = [d for d in (_date(m) for m in _FULL_DATE.finditer(text)) if d]
+    return dates[-1] if dates else None
 
 
 def titles_before(document: Document) -> list[str]:
@@ -147,6 +156,23 @@ def read_header(rows: list[Row], instant_by_default: bool) -> HeaderReading:
         for end, m, cur in zip(ends, months, currencies)
     )
     return HeaderReading(columns, change, notes_column, scale)
+
+
+def read_measure_header(rows: list[Row], measures: tuple[MeasureColumn, ...], as_of: date) -> tuple[Column, ...]:
+    """Columns of a table whose columns are measures: the headings above the figures, cell by
+    cell (a heading may be broken over two rows: "Number of" / "Employees"). A heading that
+    names no measure: no columns at all (nothing is guessed)."""
+    stacked: dict[int, list[str]] = {}
+    for row in rows:
+        for index, cell in enumerate(row.cells[1:], start=1):
+            if cell.text:
+                stacked.setdefault(index, []).append(cell.text)
+    headings = [" ".join(stacked[i]) for i in sorted(stacked)]
+    found = [next((m for m in measures if re.search(m.header, h, re.IGNORECASE)), None) for h in headings]
+    if not headings or not all(found):
+        return ()
+    return tuple(Column(end=as_of, months=None, currency=None, header=h, measure=m.concept)  # type: ignore[union-attr]
+                 for h, m in zip(headings, found))
 
 
 def _period_kinds(text: str) -> list[tuple[int | None, tuple[int, int] | None]]:
@@ -304,7 +330,7 @@ def _pairs_agree(amounts: tuple[Amount, ...], columns: tuple[Column, ...], rate:
     return good, bad
 
 
-def _candidate_headers(columns: tuple[Column, ...], count: int) -> list[tuple[Column, ...]]:
+def candidate_headers(columns: tuple[Column, ...], count: int) -> list[tuple[Column, ...]]:
     """Headers of `count` columns that explain a row with more or fewer figures than the header:
     a header that lost the RMB twin of a US$ column, or a row that lost figures."""
     n = len(columns)
@@ -349,7 +375,7 @@ def align_rows(rows: list[TableRow], columns: tuple[Column, ...], rate: Decimal 
 
 def _choose_by_rate(rows, members, columns, count, rate) -> tuple[Column, ...] | None:
     passing = []
-    for candidate in _candidate_headers(columns, count):
+    for candidate in candidate_headers(columns, count):
         good = bad = 0
         for k in members:
             g, b = _pairs_agree(rows[k].amounts, candidate, rate)
@@ -367,9 +393,15 @@ def analyse_table(index: int, table: Table, ctx: TableContext, kind: str | None)
     findings: list[Finding] = []
     rows = list(table.rows)
     first_data = next((k for k, r in enumerate(rows) if is_data_row(r.cells)), len(rows))
-    header_rows = [r for r in rows[:first_data] if is_header_row(r.cells)]
-    header = read_header(header_rows, ctx.instant_by_default)
-    scale = header.scale or _caption_scale(ctx.title) or ctx.default_scale
+    if ctx.measures and ctx.as_of:
+        header_rows = rows[:first_data]
+        # counts and shares are printed unscaled unless the caption says otherwise
+        header = HeaderReading(read_measure_header(header_rows, ctx.measures, ctx.as_of), False, None,
+                               _caption_scale(ctx.title) or 0)
+    else:
+        header_rows = [r for r in rows[:first_data] if is_header_row(r.cells)]
+        header = read_header(header_rows, ctx.instant_by_default)
+    scale = header.scale if header.scale is not None else _caption_scale(ctx.title) or ctx.default_scale
     columns = header.columns[:-1] if header.change_column and header.columns and header.columns[-1].currency is None else header.columns
 
     table_rows: list[TableRow] = []
@@ -378,6 +410,7 @@ def analyse_table(index: int, table: Table, ctx: TableContext, kind: str | None)
     for row in rows:
         if any(row is h for h in header_rows):
             continue
+        row = _label_shifted_back(row)
         label = f"{pending} {row.label}".strip() if pending and row.label else row.label
         pending = ""
         amounts, note, unreadable = _row_amounts(row, header.notes_column)
@@ -398,13 +431,17 @@ def analyse_table(index: int, table: Table, ctx: TableContext, kind: str | None)
                                     ref=row.cells[0].ref))
         table_rows.append(TableRow(line=row.line, label=label, section=section, amounts=amounts, note=note))
 
+    if ctx.measures:  # a column whose figures carry "%" is a column of percentages ("100" in its total too)
+        columns = tuple(c.model_copy(update={"percent": any(len(r.amounts) == len(columns) and r.amounts[k].percent
+                                                            for r in table_rows)})
+                        for k, c in enumerate(columns))
     aligned = align_rows(table_rows, columns, ctx.rate)
     for row in aligned:
-        if row.columns is None and kind is not None:
+        if row.columns is None and kind is not None and not columns:
+            # (with a header, the fact stage tries the document's other figures first: realign.py)
             findings.append(Finding(
                 severity="warning", code="table.unalignedRow",
-                message=(f"row '{row.label}' has {len(row.amounts)} figures but the header has "
-                         f"{len(columns)} columns and no evidence decides their periods; not tagged"),
+                message=f"row '{row.label}' has {len(row.amounts)} figures but no header gives their periods; not tagged",
                 ref=row.amounts[0].ref))
         elif row.alignment == "realigned":
             findings.append(Finding(
@@ -414,6 +451,20 @@ def analyse_table(index: int, table: Table, ctx: TableContext, kind: str | None)
                 ref=row.amounts[0].ref))
     return AnalysedTable(index=index, ref=table.ref, title=ctx.title, kind=kind, scale=scale,
                          columns=columns, rows=tuple(aligned)), findings
+
+
+def _label_shifted_back(row: Row) -> Row:
+    """A row whose label slipped into the second cell ("<tab>Gross margin<tab>16.7%"): the
+    first text cell, followed by figures, is the label."""
+    if row.label or len(row.cells) < 3:
+        return row
+    k = next((i for i, c in enumerate(row.cells) if c.text), None)
+    if k is None or parse_amount(row.cells[k].text) is not None:
+        return row
+    rest = row.cells[k + 1:]
+    if not any(c.text for c in rest) or not all(parse_amount(c.text) is not None for c in rest if c.text):
+        return row
+    return row.model_copy(update={"cells": row.cells[k:]})
 
 
 def _caption_scale(title: str) -> int | None:

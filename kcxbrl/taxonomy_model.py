@@ -1,5 +1,8 @@
 """The taxonomy's declarative source (taxonomy/source/*.toml) as typed models.
 
+concepts.toml, roles.toml and mapping.toml are required; formulas.toml (value assertions) is
+read when present.
+
 Read once per process; both the generator (taxonomy files) and the pipeline (label -> concept
 mapping, units, signs) work from this one source.
 """
@@ -12,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator, model_validator
 
 from kcxbrl.resources import taxonomy_dir
 
@@ -88,7 +91,7 @@ class Role(Model):
 class RowRule(Model):
     label: str
     section: str | None = None
-    concept: str
+    concept: str | None = None  # None in a table whose columns are measures (TableKind.measures)
     alternative: str | None = None
     members: dict[str, str] = {}
     instant: Literal["start", "end"] | None = None
@@ -115,11 +118,36 @@ class ProseRule(Model):
     subject: str
     concept: str
     members: dict[str, str] = {}
+    count: str | None = None  # the noun a count is followed by ("13,868 employees"): counts are tagged
+
+
+class NoteRule(Model):
+    """A note (or an accounting policy within the policies note) and its text-block concept."""
+
+    title: str  # regex on the note's title, lower case
+    concept: str
+    policies: bool = False  # its lettered subsections are accounting policies, each a text block
+
+
+class Notes(Model):
+    """Where the notes are and how their titles look (mapping.toml [notes])."""
+
+    start: str  # regex on the heading that opens the notes
+    note: str  # regex on a note's title line, group "title"
+    policy: str  # regex on a policy's title line within a policies note, group "title"
+    blocks: tuple[NoteRule, ...] = ()
 
 
 class SectionOrientation(Model):
     section: str
     orientation: Literal["debit", "credit"]
+
+
+class MeasureColumn(Model):
+    """A column of a table whose columns are measures, not periods (employees: number, share)."""
+
+    header: str  # regex on the column heading
+    concept: str
 
 
 class TableKind(Model):
@@ -132,6 +160,14 @@ class TableKind(Model):
     sections: tuple[SectionOrientation, ...] = ()
     rows: tuple[RowRule, ...] = ()
     rows_from: str | None = None  # use another kind's row rules (a highlights table uses the income statement's)
+    measures: tuple[MeasureColumn, ...] = ()
+
+    @model_validator(mode="after")
+    def _rows_name_concepts(self) -> "TableKind":
+        """Rows name the concept unless the columns do."""
+        if not self.measures and any(rule.concept is None for rule in self.rows):
+            raise ValueError(f"table kind {self.kind}: a row rule without a concept needs [[tables.measures]]")
+        return self
 
     def orientation_for(self, section: str) -> str:
         for rule in self.sections:
@@ -140,11 +176,100 @@ class TableKind(Model):
         return self.orientation
 
 
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
+RESERVED_PLACEHOLDERS = frozenset({"difference", "tolerance", "context", "unit"})
+
+
+class AssertionTerm(Model):
+    """One figure of a value assertion: a concept, optionally on dimension members, in the
+    assertion's period (or at the start / end of its `duration` term's period)."""
+
+    name: str
+    concept: str
+    weight: Literal[1, -1] = 1
+    members: dict[str, str] = {}
+    instant: Literal["start", "end"] | None = None
+    optional: bool = False
+
+    @field_validator("name")
+    @classmethod
+    def _plain_name(cls, name: str) -> str:
+        if not _NAME.match(name) or name in RESERVED_PLACEHOLDERS:
+            raise ValueError(f"term name {name!r}: letters and digits, not one of {sorted(RESERVED_PLACEHOLDERS)}")
+        return name
+
+
+class ValueAssertion(Model):
+    """total = sum(weight x item), within the rounding of the figures (formulas.toml)."""
+
+    id: str
+    description: str
+    message: str
+    total: AssertionTerm
+    items: tuple[AssertionTerm, ...] = Field(min_length=1)
+    duration: str | None = None  # the term whose period the instant terms take their start/end from
+
+    @property
+    def terms(self) -> tuple[AssertionTerm, ...]:
+        return (self.total, *self.items)
+
+    def term(self, name: str) -> AssertionTerm:
+        return next(t for t in self.terms if t.name == name)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "ValueAssertion":
+        if not _NAME.match(self.id):
+            raise ValueError(f"assertion id {self.id!r}: letters and digits")
+        names = [t.name for t in self.terms]
+        if len(set(names)) != len(names):
+            raise ValueError(f"assertion {self.id}: term names repeat: {names}")
+        if self.total.weight != 1 or self.total.optional:
+            raise ValueError(f"assertion {self.id}: the total has weight 1 and is not optional")
+        placeholders = set(re.findall(r"\{([^{}]*)\}", self.message))
+        unknown = placeholders - set(names) - RESERVED_PLACEHOLDERS
+        if unknown:
+            raise ValueError(f"assertion {self.id}: message names unknown figures {sorted(unknown)}")
+        if missing := set(names) - placeholders:
+            raise ValueError(f"assertion {self.id}: message does not name the figures {sorted(missing)}")
+        instants = [t.name for t in self.terms if t.instant]
+        if instants and self.duration is None:
+            raise ValueError(f"assertion {self.id}: terms {instants} at a period boundary need `duration`")
+        if self.duration is not None:
+            if self.duration not in names:
+                raise ValueError(f"assertion {self.id}: duration {self.duration!r} is not a term")
+            anchor = self.term(self.duration)
+            if anchor.instant or anchor.optional:
+                raise ValueError(f"assertion {self.id}: the duration term must be neither an instant nor optional")
+        return self
+
+
 class Taxonomy(Model):
     concepts: dict[str, Concept]
     roles: tuple[Role, ...]
     tables: tuple[TableKind, ...]
     prose: tuple[ProseRule, ...] = ()
+    notes: Notes | None = None
+    assertions: tuple[ValueAssertion, ...] = ()
+
+    @field_validator("assertions")
+    @classmethod
+    def _unique_assertion_ids(cls, assertions: tuple[ValueAssertion, ...]) -> tuple[ValueAssertion, ...]:
+        ids = [a.id for a in assertions]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"assertion ids repeat: {sorted({i for i in ids if ids.count(i) > 1})}")
+        return assertions
+
+    def axis_domains(self) -> dict[str, tuple[str, frozenset[str]]]:
+        """Every axis of the roles' hypercubes: its default (domain) and its members."""
+        found: dict[str, tuple[str, set[str]]] = {}
+        for role in self.roles:
+            if role.dimensions:
+                for axis, spec in role.dimensions.axes.items():
+                    domain, members = found.setdefault(axis, (spec.domain, set()))
+                    if domain != spec.domain:
+                        raise ValueError(f"axis {axis}: domains {domain} and {spec.domain} in different roles")
+                    members.update(spec.members)
+        return {axis: (domain, frozenset(members)) for axis, (domain, members) in found.items()}
 
     @field_validator("roles")
     @classmethod
@@ -199,6 +324,10 @@ def load_taxonomy(source: Path | None = None) -> Taxonomy:
     with open(source / "mapping.toml", "rb") as fh:
         raw_mapping = tomllib.load(fh)
     raw_tables = raw_mapping["tables"]
+    raw_assertions: list[dict] = []
+    if (source / "formulas.toml").exists():
+        with open(source / "formulas.toml", "rb") as fh:
+            raw_assertions = tomllib.load(fh).get("assertions", [])
     concepts = {name: Concept(name=name, **spec) for name, spec in raw_concepts.items()}
     roles = tuple(
         sorted(
@@ -217,7 +346,9 @@ def load_taxonomy(source: Path | None = None) -> Taxonomy:
         )
     )
     taxonomy = Taxonomy(concepts=concepts, roles=roles, tables=tuple(TableKind(**t) for t in raw_tables),
-                        prose=tuple(ProseRule(**p) for p in raw_mapping.get("prose", ())))
+                        prose=tuple(ProseRule(**p) for p in raw_mapping.get("prose", ())),
+                        notes=Notes(**raw_mapping["notes"]) if "notes" in raw_mapping else None,
+                        assertions=tuple(ValueAssertion(**a) for a in raw_assertions))
     _check_references(taxonomy)
     return taxonomy
 
@@ -230,19 +361,54 @@ def _check_references(tax: Taxonomy) -> None:
         for s in role.calc:
             used += [(s.total, f"role {role.id} calc")] + [(c, f"role {role.id} calc") for c, _ in s.items]
     for kind in tax.tables:
+        used += [(m.concept, f"mapping {kind.kind}") for m in kind.measures]
         for rule in kind.rows:
-            used.append((rule.concept, f"mapping {kind.kind}"))
+            if rule.concept:
+                used.append((rule.concept, f"mapping {kind.kind}"))
             if rule.alternative:
                 used.append((rule.alternative, f"mapping {kind.kind}"))
             used += [(a, f"mapping {kind.kind}") for a in rule.members] + [(m, f"mapping {kind.kind}") for m in rule.members.values()]
     used += [(p.concept, "prose") for p in tax.prose]
+    used += [(n.concept, "notes") for n in (tax.notes.blocks if tax.notes else ())]
+    for assertion in tax.assertions:
+        for term in assertion.terms:
+            used.append((term.concept, f"assertion {assertion.id}"))
+            used += [(n, f"assertion {assertion.id}") for pair in term.members.items() for n in pair]
     missing = sorted({f"{name} ({where})" for name, where in used if name not in tax.concepts})
     if missing:
         raise ValueError("undeclared concepts: " + ", ".join(missing))
+    _check_assertions(tax)
     no_label = sorted({f"{n.concept} ({role.id}: {n.preferred})" for role in tax.roles for n in role.tree
                        if n.preferred and n.concept in tax.concepts and not getattr(tax.concepts[n.concept], n.preferred)})
     if no_label:
         raise ValueError("preferred labels the concepts do not have: " + ", ".join(no_label))
+
+
+def _check_assertions(tax: Taxonomy) -> None:
+    """Assertion terms name numeric concepts of the right period type and members of their axes."""
+    axes = tax.axis_domains()
+    problems = []
+    for assertion in tax.assertions:
+        periods = {tax.concept(t.concept).period for t in assertion.terms if not t.instant}
+        if len(periods) > 1:  # such terms share the assertion's period: no evaluation could bind them all
+            problems.append(f"assertion {assertion.id}: terms without `instant` mix instant and duration concepts")
+        for term in assertion.terms:
+            concept = tax.concept(term.concept)
+            where = f"assertion {assertion.id} term {term.name}"
+            if not concept.numeric:
+                problems.append(f"{where}: {term.concept} is not numeric")
+            wanted = "instant" if term.instant else concept.period
+            if concept.period != wanted:
+                problems.append(f"{where}: {term.concept} is not an instant")
+            if assertion.duration == term.name and concept.period != "duration":
+                problems.append(f"{where}: {term.concept} is not a duration")
+            for axis, member in term.members.items():
+                if axis not in axes:
+                    problems.append(f"{where}: {axis} is not an axis of any role")
+                elif member not in axes[axis][1]:
+                    problems.append(f"{where}: {member} is not a member of {axis}")
+    if problems:
+        raise ValueError("value assertions: " + "; ".join(problems))
 
 
 @cache

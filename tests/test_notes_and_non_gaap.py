@@ -64,6 +64,17 @@ CASES = [
     ("kc-2025-annual-results", "DeferredIncomeTaxExpenseBenefit", FY25, "CNY", -39759000, {}),
     # loss per share note
     ("kc-2025-h1-interim-results", "NetIncomeLoss", H1_25, "CNY", -771391000, {}),
+    # employees by function: the columns are measures, the instant is the caption's date
+    ("kc-2025-h1-interim-results", "EntityNumberOfEmployees", "@2025-06-30", "pure", 11666,
+     {"EmployeeFunctionAxis": "SolutionDevelopmentAndServicesFunctionMember"}),
+    ("kc-2025-h1-interim-results", "EmployeesShareOfTotal", "@2025-06-30", "pure", Decimal("0.84"),
+     {"EmployeeFunctionAxis": "SolutionDevelopmentAndServicesFunctionMember"}),
+    ("kc-2023-h1-interim-results", "EntityNumberOfEmployees", "@2023-06-30", "pure", 1176,  # "Number of" / "Employees"
+     {"EmployeeFunctionAxis": "ResearchAndDevelopmentFunctionMember"}),
+    ("kc-2023-h1-interim-results", "EntityNumberOfEmployees", "@2023-06-30", "pure", 9752, {}),
+    ("kc-2024-annual-results", "EmployeesShareOfTotal", "@2024-12-31", "pure", 1, {}),  # "100" under percentages
+    ("kc-2025-annual-results", "EmployeesShareOfTotal", "@2025-12-31", "pure", Decimal("0.024"),
+     {"EmployeeFunctionAxis": "SalesAndMarketingFunctionMember"}),
 ]
 
 
@@ -83,13 +94,35 @@ def test_dimensional_facts_are_covered_by_hypercubes(built):
         for fact in b.oim["facts"].values():
             axes |= {k for k in fact["dimensions"] if k.startswith("kcx:")}
     assert axes == {"kcx:ProductOrServiceAxis", "kcx:TimingOfTransferOfGoodOrServiceAxis", "kcx:IncomeStatementLocationAxis",
-                    "kcx:FinancialAssetAgingAxis", "kcx:AccountsPayableAgingAxis", "kcx:StatementGeographicalAxis"}
+                    "kcx:FinancialAssetAgingAxis", "kcx:AccountsPayableAgingAxis", "kcx:StatementGeographicalAxis",
+                    "kcx:EmployeeFunctionAxis"}
 
 
-def test_unplaceable_reconciliation_row_is_reported_not_tagged(built):
-    """The press release's share-based compensation row has one figure too few: nothing from it
-    is tagged, and the finding names its line."""
+def test_shifted_reconciliation_row_is_placed_by_the_sums_it_belongs_to(built):
+    """Press release line 222: six share-based compensation figures under a seven-column header,
+    printed one cell to the right. Only one arrangement makes gross profit + this row = adjusted
+    gross profit in every column (and agrees with the RMB/US$ rate): they belong to the first six
+    columns. The seventh (6M 2025 US$) is not printed and not invented; the finding names the row."""
     press = built["kc-2025-q2-press-release"]
-    assert press.facts("AllocatedShareBasedCompensationExpense", Q2_24, "CNY", **COST_OF_SALES) == []
-    lines = [f.ref.line for f in press.result.findings if f.code == "table.unalignedRow"]
-    assert lines == [222]
+    expected = [(Q2_24, "CNY", 5076000), (Q1_25, "CNY", 9365000), (Q2_25, "CNY", 11712000), (Q2_25, "USD", 1635000),
+                (H1_24, "CNY", 10890000), (H1_25, "CNY", 21077000)]
+    for period, unit, value in expected:
+        facts = press.table_facts("AllocatedShareBasedCompensationExpense", period, unit, **COST_OF_SALES)
+        assert [(f["id"].split("-")[1], Decimal(f["value"])) for f in facts] == [("222", Decimal(value))]
+    assert press.table_facts("AllocatedShareBasedCompensationExpense", H1_25, "USD", **COST_OF_SALES) == []
+    found = [f for f in press.result.findings if f.ref.line == 222]
+    assert [f.code for f in found] == ["source.columnsRealigned"]
+    assert "no figure for 6 months to 2025-06-30 USD" in found[0].message
+    assert "AdjustedGrossProfit" in found[0].message
+
+
+def test_row_whose_label_slipped_and_lost_a_column_is_placed_by_the_same_figure_in_the_prose(built):
+    """2025 interim line 103: "<tab>Gross margin<tab>16.7%" under a 2024 / 2025 header. The
+    business review says gross margin was 16.7% in the first half of 2024 (and 15.2% in 2025):
+    the figure is 2024's; 2025's is not printed in the table."""
+    interim = built["kc-2025-h1-interim-results"]
+    facts = interim.table_facts("GrossMargin", H1_24, "pure")
+    assert [(f["id"], Decimal(f["value"])) for f in facts] == [("f-103-15", Decimal("0.167"))]
+    assert interim.table_facts("GrossMargin", H1_25, "pure") == []
+    found = [f for f in interim.result.findings if f.ref.line == 103]
+    assert [f.code for f in found] == ["source.columnsRealigned"]

@@ -1,0 +1,206 @@
+"""Stage 3b': rows whose figures the header does not place, placed by evidence or not at all.
+
+A row that prints fewer (or more) figures than its header has columns, or whose figures have
+shifted, gets each candidate arrangement of its figures over the header's columns tried
+against what the rest of the document says:
+
+- the same figure printed elsewhere (statements, highlights, notes, prose) agrees or not, at
+  the coarser of the two precisions;
+- a sum the taxonomy knows (Calculations 1.1 summations and the formula assertions of
+  formulas.toml) holds or not, with every other figure of the sum printed in the same period
+  and unit;
+- the US$ figure translates the RMB figure of the same period at the stated rate, or not.
+
+An arrangement is evidence-backed when at least one test agrees and none disagrees. Exactly
+one such arrangement places the row; otherwise nothing from the row is tagged and the row is
+reported. A value is never put in a period or currency on a guess.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from kcxbrl.models import Column, Fact, Finding, TableRow
+from kcxbrl.tables import ALIGNMENT_SLACK, candidate_headers
+from kcxbrl.taxonomy_model import Taxonomy
+
+Members = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Unplaced:
+    """A row the header does not place, and how to make its facts under a candidate header."""
+
+    row: TableRow
+    header: tuple[Column, ...]
+    facts_for: Callable[[tuple[Column, ...]], list[Fact]]
+
+
+@dataclass(frozen=True)
+class Term:
+    concept: str
+    members: Members | None  # None: the same dimensions as the figure tested (a calculation)
+    weight: int
+    optional: bool = False
+
+
+@dataclass(frozen=True)
+class Relation:
+    name: str
+    total: Term
+    items: tuple[Term, ...]
+
+    @property
+    def terms(self) -> tuple[Term, ...]:
+        return (self.total, *self.items)
+
+
+def relations(taxonomy: Taxonomy) -> list[Relation]:
+    """Every sum the taxonomy states: calculation summations and the formula assertions whose
+    figures share one period (a roll-forward across instants is left to Arelle)."""
+    found = [Relation(name=f"calculation of {s.total} ({role.id})", total=Term(s.total, None, 1),
+                      items=tuple(Term(c, None, w) for c, w in s.items))
+             for role in taxonomy.roles for s in role.calc]
+    for a in taxonomy.assertions:
+        if any(t.instant for t in a.terms):
+            continue
+        term = lambda t: Term(t.concept, tuple(sorted(t.members.items())), t.weight, t.optional)  # noqa: E731
+        found.append(Relation(name=f"assertion {a.id}", total=term(a.total), items=tuple(term(t) for t in a.items)))
+    return found
+
+
+def place_rows(unplaced: list[Unplaced], known: list[Fact], sums: list[Relation],
+               rate: Decimal | None) -> tuple[list[Fact], list[Finding]]:
+    placed: list[Fact] = []
+    findings: list[Finding] = []
+    index = _index(known)
+    for item in unplaced:
+        backed = []
+        for candidate in candidate_headers(item.header, len(item.row.amounts)):
+            facts = item.facts_for(candidate)
+            agree, disagree, reasons = _evidence(facts, index, sums, rate)
+            if agree and not disagree:
+                backed.append((candidate, facts, reasons))
+        row, ref = item.row, item.row.amounts[0].ref
+        if len(backed) == 1:
+            candidate, facts, reasons = backed[0]
+            placed += facts
+            for fact in facts:
+                index.setdefault(_key(fact), fact)
+            missing = [c for c in item.header if c not in candidate]
+            findings.append(Finding(
+                severity="warning", code="source.columnsRealigned",
+                message=(f"row '{row.label}' prints {_figures(len(row.amounts))} under a {len(item.header)}-column header"
+                         + (f" (no figure for {', '.join(_column_name(c) for c in missing)})" if missing else "")
+                         + f"; placed by {', '.join(sorted(reasons))}"),
+                ref=ref, facts=tuple(f.id for f in facts)))
+        else:
+            why = "no arrangement is backed by the document's other figures" if not backed else \
+                f"{len(backed)} arrangements agree with the document's other figures"
+            findings.append(Finding(
+                severity="warning", code="table.unalignedRow",
+                message=(f"row '{row.label}' has {_figures(len(row.amounts))} but the header has {len(item.header)} "
+                         f"columns and {why}; not tagged"),
+                ref=ref))
+    return placed, findings
+
+
+def _figures(count: int) -> str:
+    return "1 figure" if count == 1 else f"{count} figures"
+
+
+def _column_name(column: Column) -> str:
+    span = "at" if column.months is None else f"{column.months} months to"
+    return f"{span} {column.end.isoformat()}" + (f" {column.currency}" if column.currency else "")
+
+
+Key = tuple[str, object, Members, str | None]  # concept, period, dimensions, unit
+
+
+def _key(fact: Fact) -> Key:
+    return (fact.concept, fact.context.period, fact.context.dimensions, fact.unit)
+
+
+def _index(facts: list[Fact]) -> dict[Key, Fact]:
+    """The most precise printing of each figure."""
+    index: dict[Key, Fact] = {}
+    for fact in facts:
+        if fact.value is None:
+            continue
+        key = _key(fact)
+        if key not in index or _decimals(fact) > _decimals(index[key]):
+            index[key] = fact
+    return index
+
+
+def _decimals(fact: Fact) -> int:
+    return 99 if fact.decimals in (None, "INF") else int(fact.decimals)
+
+
+def _half_unit(fact: Fact) -> Decimal:
+    return Decimal(0) if fact.decimals in (None, "INF") else Decimal(5) * Decimal(10) ** (-int(fact.decimals) - 1)
+
+
+def _evidence(facts: list[Fact], index: dict[Key, Fact], sums: list[Relation],
+              rate: Decimal | None) -> tuple[int, int, set[str]]:
+    agree = disagree = 0
+    reasons: set[str] = set()
+    tentative = {_key(f): f for f in facts}
+    for fact in facts:
+        verdicts: list[tuple[bool, str]] = []
+        other = index.get(_key(fact))
+        if other is not None:
+            verdicts.append((_same_figure(fact, other), f"the same figure at line {other.source.line}"))
+        verdicts += _sum_verdicts(fact, index, sums)
+        if rate is not None and fact.unit == "USD":
+            twin_key = (fact.concept, fact.context.period, fact.context.dimensions, "CNY")
+            twin = tentative.get(twin_key) or index.get(twin_key)
+            if twin is not None and not (twin.value == 0 and fact.value == 0):
+                slack = _half_unit(fact) * rate + _half_unit(twin) + abs(twin.value) * ALIGNMENT_SLACK
+                verdicts.append((abs(fact.value * rate - twin.value) <= slack, "the RMB/US$ convenience rate"))
+        for ok, reason in verdicts:
+            if ok:
+                agree += 1
+                reasons.add(reason)
+            else:
+                disagree += 1
+    return agree, disagree, reasons
+
+
+def _same_figure(a: Fact, b: Fact) -> bool:
+    coarse = min(_decimals(a), _decimals(b))
+    if coarse == 99:
+        return a.value == b.value
+    quantum = Decimal(1).scaleb(-coarse)
+    return (a.value / quantum).quantize(Decimal(1), rounding="ROUND_HALF_UP") == \
+        (b.value / quantum).quantize(Decimal(1), rounding="ROUND_HALF_UP")
+
+
+def _sum_verdicts(fact: Fact, index: dict[Key, Fact], sums: list[Relation]) -> list[tuple[bool, str]]:
+    verdicts = []
+    dims = fact.context.dimensions
+    for relation in sums:
+        if not any(t.concept == fact.concept and (t.members is None or t.members == dims) for t in relation.terms):
+            continue
+        figures: list[tuple[Term, Fact | None]] = []
+        complete = True
+        for term in relation.terms:
+            members = dims if term.members is None else term.members
+            key = (term.concept, fact.context.period, members, fact.unit)
+            figure = fact if key == _key(fact) else index.get(key)
+            if figure is None and not term.optional:
+                complete = False
+                break
+            figures.append((term, figure))
+        if not complete or not any(f is fact for _, f in figures):
+            continue
+        total = figures[0][1].value  # type: ignore[union-attr]
+        summed = sum((t.weight * f.value for t, f in figures[1:] if f is not None), Decimal(0))
+        # translated US$ lines are rounded one by one: a unit of each figure's last place
+        tolerance = sum((2 * _half_unit(f) for _, f in figures if f is not None), Decimal(0))
+        lines = sorted({f.source.line for _, f in figures if f is not None and f is not fact})
+        verdicts.append((abs(total - summed) <= tolerance,
+                         f"the sum {relation.name} with lines {', '.join(map(str, lines))}"))
+    return verdicts

@@ -70,7 +70,7 @@ def run(repeat: int) -> str:
             gen = best_of(repeat, make)
             filing, package = make()
             name = filing.document.name
-            facts = len(filing.facts) + len(filing.text_facts)
+            facts = filing.fact_count
             xbri = Path(tmp) / f"{name}.xbri"
             xbri.write_bytes(package)
             reports: list[arelle_adapter.ValidationReport] = []

@@ -111,7 +111,7 @@ def build_one(path: Path, out: Path, taxonomy: Taxonomy, profile: IssuerProfile,
         (folder / "coverage.json").write_text(json.dumps(report_coverage, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         publish(package, out / f"{name}.xbri")
         publish(folder, out / name)
-    return BuildResult(name=name, facts=len(filing.facts) + len(filing.text_facts) + len(filing.text_blocks), findings=filing.findings,
+    return BuildResult(name=name, facts=filing.fact_count, findings=filing.findings,
                        coverage=report_coverage["by_rule"],
                        validation=report, generate_seconds=generate_seconds,
                        package=out / f"{name}.xbri", folder=out / name)

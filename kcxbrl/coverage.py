@@ -44,7 +44,7 @@ def coverage(filing: Filing, prose: tuple[ProseFigure, ...]) -> dict:
     untagged.sort(key=lambda e: (e["line"], e["column"]))
     return {
         "document": filing.document.file,
-        "facts": len(filing.facts) + len(filing.text_facts),
+        "facts": filing.fact_count,
         "untagged": len(untagged),
         "by_rule": dict(sorted(Counter(e["rule"] for e in untagged).items())),
         "figures": untagged,

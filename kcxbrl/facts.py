@@ -285,30 +285,58 @@ def fiscal_period_focus(period: Period, fiscal_year_end: tuple[int, int]) -> tup
 _FORM = re.compile(r"\bFORM\s+(6-K|8-K|10-K|10-Q|20-F|40-F)\b")
 
 
-def document_type(document: Document, default: str) -> tuple[str, SourceRef | None]:
+def document_type(document: Document, default: str) -> str:
     for block in document.blocks[:20]:
         if isinstance(block, Heading | Paragraph):
             m = _FORM.search(block.text)
             if m:
-                return m.group(1), block.ref
-    return default, None
+                return m.group(1)
+    return default
 
 
 def cover_facts(document: Document, period: Period, profile: IssuerProfile) -> tuple[TextFact, ...]:
-    form, form_ref = document_type(document, profile.default_document_type)
+    """The dei cover facts. Those the cover prints (form type, registrant name, file number,
+    trading symbol) are tagged where it prints them; the rest go in ix:hidden."""
+    form = document_type(document, profile.default_document_type)
     year, focus = fiscal_period_focus(period, profile.fiscal_year_end_month_day)
     context = Context(period=period)
     values = [
-        ("DocumentType", form, form_ref),
+        ("DocumentType", form, rf"(?i:\bform)\s+({re.escape(form)})\b"),
         ("AmendmentFlag", "false", None),
         ("DocumentPeriodEndDate", period.end.isoformat(), None),
         ("DocumentFiscalYearFocus", year, None),
         ("DocumentFiscalPeriodFocus", focus, None),
         ("CurrentFiscalYearEndDate", profile.fiscal_year_end, None),
-        ("EntityRegistrantName", profile.name, None),
+        ("EntityRegistrantName", profile.name, rf"(?<![\w-])({re.escape(profile.name)})(?![\w-])"),
         ("EntityCentralIndexKey", profile.cik, None),
-        ("EntityFileNumber", profile.file_number, None),
-        ("TradingSymbol", profile.trading_symbol, None),
+        ("EntityFileNumber", profile.file_number, rf"(?<![\w-])({re.escape(profile.file_number)})(?![\w-])"),
+        ("TradingSymbol", profile.trading_symbol, rf"(?i:\b(?:nasdaq|nyse)[^:;,)]{{0,20}}):\s*({re.escape(profile.trading_symbol)})\b"),
     ]
-    return tuple(TextFact(id=f"cover-{name}", concept=name, context=context, value=value, source=ref)
-                 for name, value, ref in values)
+    cover = _cover_lines(document)
+    facts = []
+    for name, value, printed in values:
+        ref = _first_printed(cover, printed, document.file) if printed else None
+        facts.append(TextFact(id=f"cover-{name}", concept=name, context=context, value=value, source=ref,
+                              display=value if ref else None))
+    return tuple(facts)
+
+
+def _cover_lines(document: Document) -> list[tuple[int, str]]:
+    """(line, text) of the text before the first table: the cover page and the opening."""
+    lines: list[tuple[int, str]] = []
+    for block in document.blocks:
+        if isinstance(block, Heading):
+            lines.append((block.ref.line, block.text))
+        elif isinstance(block, Paragraph):
+            lines += [(block.ref.line + k, "".join(r.text for r in line)) for k, line in enumerate(block.lines)]
+        else:
+            break
+    return lines
+
+
+def _first_printed(lines: list[tuple[int, str]], pattern: str, file: str) -> SourceRef | None:
+    for line, text in lines:
+        m = re.search(pattern, text)  # the value group matches case and all: it is the fact's value
+        if m:
+            return SourceRef(file=file, line=line, column=m.start(1) + 1)
+    return None

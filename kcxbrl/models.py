@@ -205,7 +205,9 @@ class TextFact(Frozen):
     concept: str
     context: Context
     value: str
-    source: SourceRef | None = None
+    source: SourceRef | None = None  # where it is printed, when it is tagged in place
+    display: str | None = None  # the text as printed there (None: in ix:hidden)
+    format: str | None = None  # the transformation from the printed text to the value
 
 
 class ProseFigure(Frozen):
@@ -242,3 +244,7 @@ class Filing(Frozen):
     schema_ref: str
     entity_scheme: str
     entity_id: str
+
+    @property
+    def fact_count(self) -> int:
+        return len(self.facts) + len(self.text_facts) + len(self.text_blocks)

@@ -11,7 +11,7 @@ from functools import cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from kcxbrl.models import Fact, Filing, Heading, Paragraph, Run, Table
+from kcxbrl.models import Fact, Filing, Heading, Paragraph, Run, Table, TextFact
 from kcxbrl.resources import templates_dir
 from kcxbrl.taxonomy_model import NAMESPACE, PREFIX
 
@@ -43,7 +43,8 @@ def render_report(filing: Filing, title: str) -> bytes:
 
 
 def build_view(filing: Filing, title: str) -> dict:
-    by_cell = {(f.source.line, f.source.column): f for f in filing.facts}
+    by_cell = {(f.source.line, f.source.column): f for f in filing.facts if not f.id.startswith("p-")}
+    inline = _inline_facts(filing)
     contexts = {f.context.id: f.context for f in filing.facts} | {t.context.id: t.context for t in filing.text_facts}
     units = sorted({f.unit for f in filing.facts if f.unit})
     return {
@@ -60,11 +61,29 @@ def build_view(filing: Filing, title: str) -> dict:
         ],
         "units": [{"id": u, "numerator": UNIT_MEASURES[u][0], "denominator": UNIT_MEASURES[u][1]} for u in units],
         "hidden_facts": [
-            {"attrs": (("contextRef", t.context.id), ("id", t.id), ("name", f"{PREFIX}:{t.concept}")), "value": t.value}
-            for t in filing.text_facts
+            {"attrs": _text_fact_attrs(t), "value": t.value} for t in filing.text_facts if t.display is None
         ],
-        "body": _nest([_block_view(block, by_cell) for block in filing.document.blocks], _text_block_wrappers(filing)),
+        "body": _nest([_block_view(block, by_cell, inline) for block in filing.document.blocks], _text_block_wrappers(filing)),
     }
+
+
+def _inline_facts(filing: Filing) -> dict[int, list[tuple[int, dict]]]:
+    """The facts tagged inside running text, by line: prose figures and cover facts, each as
+    (column, view)."""
+    inline: dict[int, list[tuple[int, dict]]] = {}
+    for fact in filing.facts:
+        if fact.id.startswith("p-"):
+            inline.setdefault(fact.source.line, []).append((fact.source.column, _fact_view(fact, fact.display, ())))
+    for text in filing.text_facts:
+        if text.display is not None and text.source is not None:
+            view = {"tag": "nonNumeric", "fact": _text_fact_attrs(text), "shown": text.display}
+            inline.setdefault(text.source.line, []).append((text.source.column, view))
+    return {line: sorted(items, key=lambda item: item[0]) for line, items in inline.items()}
+
+
+def _text_fact_attrs(fact: TextFact) -> tuple:
+    return (("contextRef", fact.context.id),) + ((("format", fact.format),) if fact.format else ()) + (
+        ("id", fact.id), ("name", f"{PREFIX}:{fact.concept}"))
 
 
 def _text_block_wrappers(filing: Filing) -> list[tuple[int, int, str, tuple]]:
@@ -110,12 +129,13 @@ def _styled(run: Run) -> bool:
     return run.bold or run.italic or run.underline
 
 
-def _block_view(block, by_cell: dict[tuple[int, int], Fact]) -> dict:
+def _block_view(block, by_cell: dict[tuple[int, int], Fact], inline: dict[int, list[tuple[int, dict]]]) -> dict:
     if isinstance(block, Heading):
-        return {"kind": "heading", "level": block.level, "runs": _runs(block.runs), "line": block.ref.line}
+        return {"kind": "heading", "level": block.level, "line": block.ref.line,
+                "segments": _line_segments(block.runs, inline.get(block.ref.line, []))}
     if isinstance(block, Paragraph):
         return {"kind": "paragraph", "line": block.ref.line,
-                "lines": [_line_segments(line, block.ref.line + k, by_cell) for k, line in enumerate(block.lines)]}
+                "lines": [_line_segments(line, inline.get(block.ref.line + k, [])) for k, line in enumerate(block.lines)]}
     assert isinstance(block, Table)
     width = max((len(r.cells) for r in block.rows), default=0)
     rows = []
@@ -134,21 +154,19 @@ def _block_view(block, by_cell: dict[tuple[int, int], Fact]) -> dict:
     return {"kind": "table", "rows": rows, "line": block.ref.line}
 
 
-def _line_segments(runs: tuple[Run, ...], line: int, by_cell: dict[tuple[int, int], Fact]) -> list[dict]:
-    """A paragraph line as text segments and tagged figures (prose facts sit at their column
-    in the line's text)."""
-    text = "".join(r.text for r in runs)
-    facts = sorted((col, f) for (ln, col), f in by_cell.items() if ln == line and f.id.startswith("p-"))
+def _line_segments(runs: tuple[Run, ...], facts: list[tuple[int, dict]]) -> list[dict]:
+    """A line of running text as text segments and the facts tagged in it (each at its column)."""
     if not facts:
         return [{"runs": _runs(runs), "fact": None}]
+    text = "".join(r.text for r in runs)
     segments: list[dict] = []
-    cuts = [(col - 1, col - 1 + len(f.display), f) for col, f in facts]
     pos = 0
-    for start, end, fact in cuts:
-        if text[start:end] != fact.display:
+    for column, view in facts:
+        start, end = column - 1, column - 1 + len(view["shown"])
+        if start < pos or text[start:end] != view["shown"]:
             continue  # not where expected: leave the text as it is rather than tag the wrong span
         segments.append({"runs": _runs(_slice(runs, pos, start)), "fact": None})
-        segments.append({"fact": _fact_view(fact, fact.display, ()), "runs": []})
+        segments.append({"fact": view, "runs": []})
         pos = end
     segments.append({"runs": _runs(_slice(runs, pos, len(text))), "fact": None})
     return segments
@@ -177,6 +195,7 @@ def _fact_view(fact: Fact, printed: str, runs: tuple[Run, ...]) -> dict:
         ("scale", str(fact.scale)),
     ) + ((("sign", "-"),) if fact.negative else ()) + (("unitRef", fact.unit),)
     return {
+        "tag": "nonFraction",
         "fact": attrs,
         "shown": fact.display,
         "before": before,

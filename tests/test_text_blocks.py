@@ -81,3 +81,20 @@ def test_a_note_without_a_concept_is_reported_not_tagged(tmp_path):
     unmapped = [f for f in tagging.findings if f.code == "textBlock.unmapped"]
     assert [(f.ref.line, "COMMITMENTS AND CONTINGENCIES" in f.message) for f in unmapped] == [(628, True)]
     assert "DividendsTextBlock" not in {b.concept for b in tagging.text_blocks}
+
+
+def test_cover_facts_are_tagged_where_the_cover_prints_them(built):
+    """The 6-K cover prints the form type, file number and registrant name: tagged in place;
+    what it does not print (fiscal period focus, CIK) stays in ix:hidden."""
+    page = built["kc-2025-annual-results"].result.folder / "reports" / "kc-2025-annual-results.xhtml"
+    root = etree.parse(str(page)).getroot()
+    hidden = root.find(f".//{IX}hidden")
+    in_hidden = {e.get("name") for e in hidden.iter(f"{IX}nonNumeric")}
+    assert {"kcx:DocumentFiscalPeriodFocus", "kcx:EntityCentralIndexKey", "kcx:AmendmentFlag"} <= in_hidden
+    placed = {e.get("name"): (e.getparent().get("id") or e.getparent().getparent().get("id"), e.text)
+              for e in root.iter(f"{IX}nonNumeric") if e.get("id", "").startswith("cover-") and e.get("name") not in in_hidden}
+    assert placed["kcx:DocumentType"] == ("L6", "6-K")  # "FORM 6-K"
+    assert placed["kcx:EntityFileNumber"] == ("L14", "001-39278")  # "Commission file number: 001-39278"
+    assert placed["kcx:EntityRegistrantName"] == ("L16", "Kingsoft Cloud Holdings Limited")
+    oim = built["kc-2025-annual-results"].oim["facts"]
+    assert oim["cover-EntityFileNumber"]["value"] == "001-39278"

@@ -6,7 +6,8 @@ so ``import kcxbrl`` stays fast.  Arelle runs in-process through its supported A
 used everywhere in the project::
 
     validate=True, calcs="c11r", utrValidate=True, validateDuplicateFacts="inconsistent",
-    workOffline=True, formulaUnmessagedUnsatisfiedAsser=True, disablePersistentConfig=True
+    formulaAction="run", formulaAsserResultCounts=True, formulaUnmessagedUnsatisfiedAsser=True,
+    workOffline=True, disablePersistentConfig=True
 
 Findings (Arelle 2.47.3, no network, checked by tests/test_arelle_adapter.py and by hand):
 
@@ -46,17 +47,28 @@ Findings (Arelle 2.47.3, no network, checked by tests/test_arelle_adapter.py and
     With c11r the 2003 arcrole ``http://www.xbrl.org/2003/arcrole/summation-item`` is checked the
     same 1.1 way; c11r accepts a 1-unit gap at decimals=-3 (1,200 + 301 vs 1,500 in thousands).
 
-(4) Formula value assertions run offline with ``validate=True`` (no plugin, formulaAction default).
-    The linkbase (generic link) is referenced from the schema by a ``linkbaseRef`` without role;
-    it needs roleRef/arcroleRefs for generic-link.xsd#standard-link-role, variable-set,
-    variable-filter and assertion-unsatisfied-message (all bundled).  A failing assertion with an
-    unsatisfied message is logged at level ERROR with code ``message:<assertion @id>`` (or
-    ``message:<xlink:label>`` without an id); the message text is the evaluated msg:message; its
-    refs are the assertion (first, href ``../taxonomy/x_for.xml#id``) then the bound facts.  With an
-    assertion-unsatisfied-severity arc the level is WARNING or INFO instead (read in Arelle's
-    FormulaEvaluator, not tested here).  An assertion WITHOUT a
-    message is silent by default; this adapter sets ``formulaUnmessagedUnsatisfiedAsser=True`` so
-    it is logged as ``formula:assertionUnsatisfied`` at level ERROR.
+(4) Formula value assertions run offline with ``validate=True``; without ``formulaAction`` Arelle
+    runs them inside validation, and ``formulaAction="run"`` (set here, = ``--formula run``) says
+    so explicitly: Arelle then validates without formulas and compiles + runs them in a step of
+    its own.  The linkbase (generic link) is referenced from the schema by a ``linkbaseRef``
+    without role; it needs roleRef/arcroleRefs for generic-link.xsd#standard-link-role,
+    variable-set, variable-filter and assertion-unsatisfied-message (all bundled).  A failing
+    assertion with an unsatisfied message is logged at level ERROR with code
+    ``message:<assertion @id>`` (or ``message:<xlink:label>`` without an id); the message text is
+    the evaluated msg:message; its refs are the assertion (first, href
+    ``../taxonomy/x_for.xml#id``) then the bound facts.  With an assertion-unsatisfied-severity
+    arc the level is WARNING or INFO instead (read in Arelle's FormulaEvaluator, not tested
+    here).  An assertion WITHOUT a message is silent by default; this adapter sets
+    ``formulaUnmessagedUnsatisfiedAsser=True`` so it is logged as ``formula:assertionUnsatisfied``
+    at level ERROR.  A satisfied assertion logs nothing above INFO.
+    Both kinds of failure get the category "assertion" (counted in ``assertions``, not in
+    ``errors``); their ``href``/``line`` are those of the first bound fact (the report, not the
+    linkbase) and ``fact_ids`` the facts the evaluation bound.
+    ``formulaAsserResultCounts=True`` (``--formulaAsserResultCounts``) makes Arelle log one INFO
+    ``formula:trace`` per assertion, "Value Assertion <id> evaluations : <n> satisfied, <m> not
+    satisfied" (its structured args are empty, so the text is parsed); they become
+    ``ValidationReport.assertion_results`` {id: (satisfied, not satisfied)}: an assertion that was
+    never evaluated shows (0, 0), one that did not load or compile is missing.
 
 Inconsistencies (what Arelle really logs, hence how they are counted):
     * calc11e inconsistencies (``calc11e:inconsistentCalculationUsingRounding``) and c10's
@@ -88,6 +100,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 import threading
 import time
@@ -118,11 +131,12 @@ class ArelleMessage(BaseModel, frozen=True):
     """sourceLine of the first ref when Arelle gives one."""
     fact_ids: tuple[str, ...] = ()
 
+    """Ids of the report's facts named by the refs ('#id' fragments), in ref order."""
+
     @property
     def category(self) -> str | None:
-        """"error", "warning" or "inconsistency", as counted in ValidationReport."""
+        """"error", "warning", "inconsistency" or "assertion", as counted in ValidationReport."""
         return _category(self.level, self.code)
-    """Ids of the report's facts named by the refs ('#id' fragments), in ref order."""
 
 
 class ValidationReport(BaseModel, frozen=True):
@@ -135,10 +149,14 @@ class ValidationReport(BaseModel, frozen=True):
     inconsistencies: int
     fact_count: int
     seconds: float
+    assertions: int = 0
+    """Unsatisfied formula assertions (messages of category "assertion")."""
+    assertion_results: dict[str, tuple[int, int]] = {}
+    """Every formula assertion Arelle ran: id -> (evaluations satisfied, not satisfied)."""
 
     @property
     def ok(self) -> bool:
-        return self.errors == 0 and self.warnings == 0 and self.inconsistencies == 0
+        return self.errors == 0 and self.warnings == 0 and self.inconsistencies == 0 and self.assertions == 0
 
 
 # Arelle's custom levels (Cntlr.py addLevelName): INFO-RESULT 19, INFO 20, INFO-SEMANTIC 21,
@@ -154,6 +172,15 @@ _INCONSISTENCY_CODES = frozenset(
         "calc11e:inconsistentCalculationUsingTruncation",
         "xbrl.5.2.5.2:calcInconsistency",
     }
+)
+
+# an unsatisfied assertion: its message ("message:<assertion id>") or, without one, Arelle's own
+_ASSERTION_CODE_PREFIX = "message:"
+_UNMESSAGED_ASSERTION_CODE = "formula:assertionUnsatisfied"
+_RESULT_COUNTS_CODE = "formula:trace"
+_RESULT_COUNTS = re.compile(
+    r"^(?:Value|Existence|Consistency) Assertion (?P<id>\S+) evaluations : "
+    r"(?P<satisfied>\d+) satisfied, (?P<unsatisfied>\d+) not satisfied$"
 )
 
 _REPORT_SUFFIXES = frozenset({".xbri", ".zip", ".xhtml", ".html", ".htm", ".xbrl"})
@@ -192,9 +219,11 @@ def _arelle_environment() -> Iterator[None]:
 
 
 def _category(level: str, code: str) -> str | None:
-    """'error' | 'warning' | 'inconsistency' | None (dropped)."""
+    """'error' | 'warning' | 'inconsistency' | 'assertion' | None (dropped)."""
     if level in _DROPPED_LEVELS:
         return None
+    if code.startswith(_ASSERTION_CODE_PREFIX) or code == _UNMESSAGED_ASSERTION_CODE:
+        return "assertion"
     if level == _INCONSISTENCY_LEVEL or code in _INCONSISTENCY_CODES:
         return "inconsistency"
     if level in _WARNING_LEVELS:
@@ -206,6 +235,9 @@ def _to_message(raw: dict[str, Any], fact_ids: frozenset[str]) -> ArelleMessage:
     refs = [r for r in (raw.get("refs") or []) if isinstance(r, dict)]
     href: str | None = None
     line: int | None = None
+    if _category(str(raw.get("levelname")), str(raw.get("messageCode"))) == "assertion":
+        # the first ref is the assertion in the linkbase: point at the first bound fact instead
+        refs = [r for r in refs if _fragment(r) in fact_ids] + [r for r in refs if _fragment(r) not in fact_ids]
     if refs:
         first = refs[0]
         href = (str(first.get("href") or "").split("#", 1)[0]) or None
@@ -230,6 +262,21 @@ def _to_message(raw: dict[str, Any], fact_ids: frozenset[str]) -> ArelleMessage:
         line=line,
         fact_ids=tuple(ids),
     )
+
+
+def _fragment(ref: dict[str, Any]) -> str:
+    href = str(ref.get("href") or "")
+    return href.split("#", 1)[1] if "#" in href else ""
+
+
+def _assertion_results(raw_messages: list[dict[str, Any]]) -> dict[str, tuple[int, int]]:
+    results: dict[str, tuple[int, int]] = {}
+    for raw in raw_messages:
+        if raw.get("messageCode") == _RESULT_COUNTS_CODE:
+            match = _RESULT_COUNTS.match(str(raw.get("msg") or ""))
+            if match:
+                results[match["id"]] = (int(match["satisfied"]), int(match["unsatisfied"]))
+    return dict(sorted(results.items()))
 
 
 def _synthetic(code: str, text: str, entry: Path) -> dict[str, Any]:
@@ -283,6 +330,8 @@ def _run(entry: Path, *, export_json: Path | None, expect_report: bool) -> Valid
             calcs="c11r",
             utrValidate=True,
             validateDuplicateFacts="inconsistent",
+            formulaAction="run",  # validate and run the formula linkbase's assertions
+            formulaAsserResultCounts=True,  # one INFO formula:trace per assertion with its counts
             formulaUnmessagedUnsatisfiedAsser=True,
             workOffline=True,
             disablePersistentConfig=True,
@@ -332,7 +381,7 @@ def _run(entry: Path, *, export_json: Path | None, expect_report: bool) -> Valid
 
     frozen_ids = frozenset(fact_ids)
     messages = tuple(_to_message(m, frozen_ids) for m in kept)
-    counts = {"error": 0, "warning": 0, "inconsistency": 0}
+    counts = {"error": 0, "warning": 0, "inconsistency": 0, "assertion": 0}
     for message in messages:
         category = _category(message.level, message.code)
         if category is not None:
@@ -343,6 +392,8 @@ def _run(entry: Path, *, export_json: Path | None, expect_report: bool) -> Valid
         errors=counts["error"],
         warnings=counts["warning"],
         inconsistencies=counts["inconsistency"],
+        assertions=counts["assertion"],
+        assertion_results=_assertion_results(raw_messages),
         fact_count=fact_count,
         seconds=round(seconds, 3),
     )
@@ -352,7 +403,7 @@ def validate(entry: Path, *, export_json: Path | None = None) -> ValidationRepor
     """Load and strictly validate ``entry`` (.xbri, .zip, .xhtml, .xbrl or .xsd) offline.
 
     Calculations 1.1 round-to-nearest, UTR, inconsistent duplicate facts and formula assertions
-    are all checked.  With ``export_json`` the loaded report is also written as xBRL-JSON there.
+    are all checked (an unsatisfied assertion: a message of category "assertion").  With ``export_json`` the loaded report is also written as xBRL-JSON there.
     """
     entry = Path(entry)
     return _run(entry, export_json=export_json, expect_report=entry.suffix.lower() in _REPORT_SUFFIXES)

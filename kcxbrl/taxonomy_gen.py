@@ -4,12 +4,14 @@
     python -m kcxbrl.taxonomy_gen --check  # exit 1 if the committed files are not current
 
 Output: one schema (concepts, roles, linkbase references), label, presentation,
-Calculations 1.1 and definition linkbases, and taxonomy-package metadata (META-INF).
+Calculations 1.1 and definition linkbases, a formula linkbase (the value assertions of
+formulas.toml, a generic linkbase) and taxonomy-package metadata (META-INF).
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +20,8 @@ from lxml import etree
 
 from kcxbrl.resources import taxonomy_dir
 from kcxbrl.taxonomy_model import (
-    NAMESPACE, PREFIX, SCHEMA_FILE, TAXONOMY_URL_BASE, VERSION, Concept, Role, Taxonomy, load_taxonomy,
+    NAMESPACE, PREFIX, SCHEMA_FILE, TAXONOMY_URL_BASE, VERSION, AssertionTerm, Concept, Role, Taxonomy,
+    ValueAssertion, load_taxonomy,
 )
 
 XS = "http://www.w3.org/2001/XMLSchema"
@@ -50,7 +53,7 @@ DIM_ARCROLES = {
 }
 
 OUTPUT_DIR = f"kcx-{VERSION}"
-LAB, PRE, CAL, DEF = (f"kcx-{VERSION}-{kind}.xml" for kind in ("lab", "pre", "cal", "def"))
+LAB, PRE, CAL, DEF, FOR = (f"kcx-{VERSION}-{kind}.xml" for kind in ("lab", "pre", "cal", "def", "for"))
 
 # type in the source -> (schema type, substitution group)
 ITEM_TYPES = {
@@ -115,6 +118,10 @@ def build_schema(tax: Taxonomy) -> bytes:
         etree.SubElement(annotation, _q(LINK, "linkbaseRef"), {
             _q(XLINK, "type"): "simple", _q(XLINK, "href"): href,
             _q(XLINK, "role"): f"http://www.xbrl.org/2003/role/{role}LinkbaseRef",
+            _q(XLINK, "arcrole"): "http://www.w3.org/1999/xlink/properties/linkbase"})
+    if tax.assertions:  # a generic linkbase: no xlink:role on its linkbaseRef
+        etree.SubElement(annotation, _q(LINK, "linkbaseRef"), {
+            _q(XLINK, "type"): "simple", _q(XLINK, "href"): FOR,
             _q(XLINK, "arcrole"): "http://www.w3.org/1999/xlink/properties/linkbase"})
     for role in tax.roles:
         rt = etree.SubElement(annotation, _q(LINK, "roleType"), roleURI=role.uri, id=f"role_{role.id}")
@@ -348,6 +355,195 @@ def build_definition(tax: Taxonomy) -> bytes:
     return _xml(root)
 
 
+# ---------------------------------------------------------------- formula linkbase (value assertions)
+
+GEN = "http://xbrl.org/2008/generic"
+VA = "http://xbrl.org/2008/assertion/value"
+VARIABLE = "http://xbrl.org/2008/variable"
+CF = "http://xbrl.org/2008/filter/concept"
+DF = "http://xbrl.org/2008/filter/dimension"
+PF = "http://xbrl.org/2008/filter/period"
+MSG = "http://xbrl.org/2010/message"
+LABEL_2008 = "http://xbrl.org/2008/label"
+XFI = "http://www.xbrl.org/2008/function/instance"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+# every prefix the XPath expressions and QName contents use is declared on the linkbase root
+FORMULA_NSMAP = {"link": LINK, "xlink": XLINK, "xsi": XSI, "generic": GEN, "va": VA, "variable": VARIABLE,
+                 "cf": CF, "df": DF, "pf": PF, "msg": MSG, "label": LABEL_2008, "xfi": XFI, "xs": XS,
+                 PREFIX: NAMESPACE}
+FORMULA_SCHEMAS = (
+    (GEN, "http://www.xbrl.org/2008/generic-link.xsd"),
+    (VA, "http://www.xbrl.org/2008/value-assertion.xsd"),
+    (VARIABLE, "http://www.xbrl.org/2008/variable.xsd"),
+    (CF, "http://www.xbrl.org/2008/concept-filter.xsd"),
+    (DF, "http://www.xbrl.org/2008/dimension-filter.xsd"),
+    (PF, "http://www.xbrl.org/2008/period-filter.xsd"),
+    (MSG, "http://www.xbrl.org/2010/generic-message.xsd"),
+    (LABEL_2008, "http://www.xbrl.org/2008/generic-label.xsd"),
+)
+ROLE_GENERIC_LINK = "http://www.xbrl.org/2008/role/link"
+ROLE_MESSAGE = "http://www.xbrl.org/2010/role/message"
+ROLE_GENERIC_LABEL = "http://www.xbrl.org/2008/role/label"
+ARC_VARIABLE_SET = "http://xbrl.org/arcrole/2008/variable-set"
+ARC_VARIABLE_FILTER = "http://xbrl.org/arcrole/2008/variable-filter"
+ARC_UNSATISFIED_MESSAGE = "http://xbrl.org/arcrole/2010/assertion-unsatisfied-message"
+ARC_ELEMENT_LABEL = "http://xbrl.org/arcrole/2008/element-label"
+FORMULA_ROLE_REFS = (
+    (ROLE_GENERIC_LINK, "http://www.xbrl.org/2008/generic-link.xsd#standard-link-role"),
+    (ROLE_MESSAGE, "http://www.xbrl.org/2010/generic-message.xsd#standard-message"),
+    (ROLE_GENERIC_LABEL, "http://www.xbrl.org/2008/generic-label.xsd#standard-label"),
+)
+FORMULA_ARCROLE_REFS = (
+    (ARC_VARIABLE_SET, "http://www.xbrl.org/2008/variable.xsd#variable-set"),
+    (ARC_VARIABLE_FILTER, "http://www.xbrl.org/2008/variable.xsd#variable-filter"),
+    (ARC_UNSATISFIED_MESSAGE, "http://www.xbrl.org/2010/validation-message.xsd#assertion-unsatisfied-message"),
+    (ARC_ELEMENT_LABEL, "http://www.xbrl.org/2008/generic-label.xsd#element-label"),
+)
+NOT_PRINTED_DECIMALS = 99  # stands for decimals="INF" (exact): half a unit of 10^-99 is 0
+
+
+def _decimals(fact: str) -> str:
+    """XPath: the decimals of a fact as an integer (xfi:decimals gives the string INF for exact)."""
+    return (f"(if (string(xfi:decimals({fact})) eq 'INF') then {NOT_PRINTED_DECIMALS} "
+            f"else xs:integer(xfi:decimals({fact})))")
+
+
+def _most_precise(facts: str) -> str:
+    """XPath: of the printings of one figure (duplicates), the first of the most precise."""
+    return f"({facts}[{_decimals('.')} eq max(for $f in {facts} return {_decimals('$f')})])[1]"
+
+
+def _half_unit(fact: str) -> str:
+    """XPath: half a unit of the fact's last printed digit, 0.5 x 10^-decimals (XPath 2.0 has
+    no power function: the double 5E(-decimals-1) is spelled out)."""
+    d = _decimals(fact)
+    return (f"(if ({d} ge {NOT_PRINTED_DECIMALS}) then 0 "
+            f"else xs:decimal(xs:double(concat('5E', string(-1 - {d})))))")
+
+
+def _sum_expression(assertion: ValueAssertion) -> str:
+    parts = []
+    for k, term in enumerate(assertion.items):
+        sign = "-" if term.weight < 0 else ("+" if k else "")
+        parts.append(f"{sign} ${term.name}".strip() if sign else f"${term.name}")
+    return " ".join(parts)
+
+
+def _message_text(assertion: ValueAssertion) -> str:
+    """The message with {name} placeholders turned into XPath expressions over the variables."""
+    special = {"context": f"string($_{assertion.total.name}Fact/@contextRef)",
+               "unit": f"string($_{assertion.total.name}Fact/@unitRef)"}
+
+    def expression(match: re.Match[str]) -> str:
+        name = match.group(1)
+        return "{" + special.get(name, f"${name}") + "}"
+
+    return re.sub(r"\{([^{}]*)\}", expression, assertion.message)
+
+
+def formula_variables(assertion: ValueAssertion) -> dict[str, str]:
+    """The general variables of an assertion, by name, in evaluation order (XPath)."""
+    variables: dict[str, str] = {}
+    for term in assertion.terms:
+        variables[f"_{term.name}Fact"] = _most_precise(f"$_{term.name}Facts")
+    for term in assertion.terms:
+        fact = f"$_{term.name}Fact"
+        variables[term.name] = f"if (empty({fact})) then 0 else xs:decimal({fact})"
+    facts = ", ".join(f"$_{t.name}Fact" for t in assertion.terms)
+    variables["difference"] = f"${assertion.total.name} - ({_sum_expression(assertion)})"
+    variables["tolerance"] = f"sum(for $f in ({facts}) return {_half_unit('$f')})"
+    return variables
+
+
+def build_formulas(tax: Taxonomy) -> bytes:
+    """One generic link with a value assertion per entry of formulas.toml.
+
+    Each term is a fact variable (concept filter, explicit-dimension filters, for instant terms a
+    period filter on the duration term) bound as a sequence of all printings of the figure
+    (@matches: duplicates included); general variables pick the most precise printing, its
+    value, and the rounding tolerance; the test compares |difference| with the tolerance."""
+    root = etree.Element(_q(LINK, "linkbase"), nsmap=FORMULA_NSMAP)
+    root.set(_q(XSI, "schemaLocation"), " ".join(f"{ns} {loc}" for ns, loc in FORMULA_SCHEMAS))
+    for uri, href in FORMULA_ROLE_REFS:
+        etree.SubElement(root, _q(LINK, "roleRef"), {"roleURI": uri, _q(XLINK, "type"): "simple", _q(XLINK, "href"): href})
+    for uri, href in FORMULA_ARCROLE_REFS:
+        etree.SubElement(root, _q(LINK, "arcroleRef"), {"arcroleURI": uri, _q(XLINK, "type"): "simple", _q(XLINK, "href"): href})
+    link = etree.SubElement(root, _q(GEN, "link"), {_q(XLINK, "type"): "extended", _q(XLINK, "role"): ROLE_GENERIC_LINK})
+    axes = tax.axis_domains()
+    for assertion in tax.assertions:
+        _value_assertion(link, assertion, axes)
+    return _xml(root)
+
+
+def _resource(link: etree._Element, tag: str, label: str, **attrs: str) -> etree._Element:
+    return etree.SubElement(link, tag, {_q(XLINK, "type"): "resource", _q(XLINK, "label"): label, **attrs})
+
+
+def _generic_arc(link: etree._Element, tag: str, arcrole: str, frm: str, to: str, **attrs: str) -> None:
+    etree.SubElement(link, tag, {_q(XLINK, "type"): "arc", _q(XLINK, "arcrole"): arcrole,
+                                 _q(XLINK, "from"): frm, _q(XLINK, "to"): to, **attrs})
+
+
+def _value_assertion(link: etree._Element, assertion: ValueAssertion, axes: dict) -> None:
+    aid = assertion.id
+    _resource(link, _q(VA, "valueAssertion"), aid, id=aid, aspectModel="dimensional", implicitFiltering="true",
+              test="abs($difference) le $tolerance")
+    label = etree.SubElement(link, _q(LABEL_2008, "label"), {
+        _q(XLINK, "type"): "resource", _q(XLINK, "label"): f"{aid}_label", _q(XLINK, "role"): ROLE_GENERIC_LABEL,
+        "{http://www.w3.org/XML/1998/namespace}lang": "en"})
+    label.text = assertion.description
+    _generic_arc(link, _q(GEN, "arc"), ARC_ELEMENT_LABEL, aid, f"{aid}_label")
+    message = etree.SubElement(link, _q(MSG, "message"), {
+        _q(XLINK, "type"): "resource", _q(XLINK, "label"): f"{aid}_message", _q(XLINK, "role"): ROLE_MESSAGE,
+        "{http://www.w3.org/XML/1998/namespace}lang": "en"})
+    message.text = _message_text(assertion)
+    _generic_arc(link, _q(GEN, "arc"), ARC_UNSATISFIED_MESSAGE, aid, f"{aid}_message")
+    used_axes = [axis for term in assertion.terms for axis in term.members]
+    used_axes = list(dict.fromkeys(used_axes))
+    order = 0
+    for term in assertion.terms:
+        var = f"{aid}__{term.name}Facts"
+        attrs = {"bindAsSequence": "false" if term.name == assertion.duration else "true"}
+        if term.name != assertion.duration:
+            attrs["matches"] = "true"  # the printings of one figure (duplicates) in one sequence
+        if term.optional:
+            attrs["fallbackValue"] = "()"
+        _resource(link, _q(VARIABLE, "factVariable"), var, **attrs)
+        order += 1
+        _generic_arc(link, _q(VARIABLE, "variableArc"), ARC_VARIABLE_SET, aid, var, name=f"_{term.name}Facts",
+                     order=str(order))
+        _term_filters(link, assertion, term, var, {a: axes[a][0] for a in used_axes})
+    for name, select in formula_variables(assertion).items():
+        var = f"{aid}_{name}"
+        _resource(link, _q(VARIABLE, "generalVariable"), var, bindAsSequence="true", select=select)
+        order += 1
+        _generic_arc(link, _q(VARIABLE, "variableArc"), ARC_VARIABLE_SET, aid, var, name=name, order=str(order))
+
+
+def _term_filters(link: etree._Element, assertion: ValueAssertion, term: AssertionTerm, var: str,
+                  defaults: dict[str, str]) -> None:
+    filters: list[tuple[str, etree._Element]] = []
+    concept = etree.Element(_q(CF, "conceptName"))
+    etree.SubElement(etree.SubElement(concept, _q(CF, "concept")), _q(CF, "qname")).text = f"{PREFIX}:{term.concept}"
+    filters.append(("concept", concept))
+    for axis, default in defaults.items():
+        member = term.members.get(axis, default)  # no member on an axis the assertion uses: its default
+        dim = etree.Element(_q(DF, "explicitDimension"))
+        etree.SubElement(etree.SubElement(dim, _q(DF, "dimension")), _q(DF, "qname")).text = f"{PREFIX}:{axis}"
+        etree.SubElement(etree.SubElement(dim, _q(DF, "member")), _q(DF, "qname")).text = f"{PREFIX}:{member}"
+        filters.append((axis, dim))
+    if term.instant:
+        filters.append(("period", etree.Element(_q(PF, "instantDuration"), variable=f"_{assertion.duration}Facts",
+                                                boundary=term.instant)))
+    for key, element in filters:
+        label = f"{var}_{key}"
+        element.set(_q(XLINK, "type"), "resource")
+        element.set(_q(XLINK, "label"), label)
+        link.append(element)
+        _generic_arc(link, _q(VARIABLE, "variableFilterArc"), ARC_VARIABLE_FILTER, var, label,
+                     complement="false", cover="true")
+
+
 # ---------------------------------------------------------------- package metadata
 
 
@@ -391,6 +587,7 @@ def _build_files(tax: Taxonomy) -> dict[str, bytes]:
         PRE: build_presentation(tax),
         CAL: build_calculation(tax),
         DEF: build_definition(tax),
+        **({FOR: build_formulas(tax)} if tax.assertions else {}),
         "META-INF/taxonomyPackage.xml": build_taxonomy_package(TAXONOMY_URL_BASE + SCHEMA_FILE, TAXONOMY_URL_BASE),
         "META-INF/catalog.xml": build_catalog("../"),
     }

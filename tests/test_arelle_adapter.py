@@ -90,6 +90,9 @@ def test_consistent_package_validates_clean(tmp_path: Path) -> None:
     assert report.fact_count == 4
     assert report.entry == str(package)
     assert report.seconds > 0
+    # the fixture's formula assertion ran once and held; a satisfied assertion logs no message
+    assert report.assertions == 0
+    assert report.assertion_results == {"RevenueEqualsComponents": (1, 0)}
 
 
 def test_deterministic_zip(tmp_path: Path) -> None:
@@ -121,7 +124,7 @@ def test_absolute_schema_ref_needs_the_package_catalog(tmp_path: Path) -> None:
     assert "ix11.12.1.2:missingReferences" in codes(unpacked)
 
 
-def test_broken_sum_is_a_calc_inconsistency_and_a_formula_error(tmp_path: Path) -> None:
+def test_broken_sum_is_a_calc_inconsistency_and_a_failed_assertion(tmp_path: Path) -> None:
     report = validate(build_package(tmp_path, service="400"))
     assert not report.ok
     assert report.inconsistencies == 1
@@ -132,12 +135,18 @@ def test_broken_sum_is_a_calc_inconsistency_and_a_formula_error(tmp_path: Path) 
     assert isinstance(calc.line, int)
     assert set(calc.fact_ids) == {"f-revenue", "f-product", "f-service"}
     assert calc.fact_ids[0] == "f-revenue"  # the summation's total comes first
-    # the formula value assertion Revenue = ProductRevenue + ServiceRevenue fails as an ERROR
-    assert report.errors == 1
+    # the formula value assertion Revenue = ProductRevenue + ServiceRevenue fails: Arelle logs it
+    # at ERROR, the adapter gives it a category (and a count) of its own
+    assert report.errors == 0
+    assert report.assertions == 1
+    assert report.assertion_results == {"RevenueEqualsComponents": (0, 1)}
     formula = next(m for m in report.messages if m.code == FORMULA_CODE)
     assert formula.level == "ERROR"
+    assert formula.category == "assertion"
     assert formula.text == "Revenue 1500000 differs from product 1200000 plus service 400000"
-    assert formula.href == "../taxonomy/kcx_for.xml"  # first ref is the assertion itself
+    # Arelle's first ref is the assertion in the linkbase; the adapter points at the first fact
+    assert formula.href == f"{NAME}.xhtml"
+    assert isinstance(formula.line, int)
     assert set(formula.fact_ids) == {"f-revenue", "f-product", "f-service"}
 
 
@@ -147,6 +156,7 @@ def test_c11r_tolerates_a_one_unit_rounding_gap(tmp_path: Path) -> None:
     report = validate(build_package(tmp_path, service="301"))
     assert report.inconsistencies == 0
     assert codes(report) == [FORMULA_CODE]
+    assert (report.errors, report.assertions) == (0, 1)
 
 
 def test_inconsistent_duplicate_fact_is_counted(tmp_path: Path) -> None:
@@ -264,6 +274,8 @@ def test_models_are_frozen() -> None:
     )
     assert not report.ok
     assert ValidationReport.model_validate(report.model_dump()) == report
+    failed = report.model_copy(update={"errors": 0, "assertions": 1})
+    assert not failed.ok  # an unsatisfied assertion alone makes a report not ok
 
 
 def test_arelle_config_dir_is_not_home_and_env_is_restored(tmp_path: Path) -> None:
@@ -294,4 +306,6 @@ def test_unmessaged_failing_assertion_is_still_reported(tmp_path: Path) -> None:
     unsatisfied = [m for m in report.messages if m.code == "formula:assertionUnsatisfied"]
     assert len(unsatisfied) == 1
     assert unsatisfied[0].level == "ERROR"
-    assert report.errors == 1 and report.inconsistencies == 1
+    assert unsatisfied[0].category == "assertion"
+    assert report.errors == 0 and report.assertions == 1 and report.inconsistencies == 1
+    assert report.assertion_results == {"RevenueEqualsComponents": (0, 1)}

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+
+import pytest
+
 from kcxbrl import arelle_adapter
 from kcxbrl.resources import taxonomy_dir
 from kcxbrl.taxonomy_gen import OUTPUT_DIR, stale_files, taxonomy_files
-from kcxbrl.taxonomy_model import SCHEMA_FILE, default_taxonomy
+from kcxbrl.taxonomy_model import SCHEMA_FILE, default_taxonomy, load_taxonomy
 
 
 def test_committed_taxonomy_files_are_current():
@@ -38,3 +43,40 @@ def test_every_statement_sum_is_a_calculation():
     assert "TreasuryStockValue" in calcs["StockholdersEquity"] and calcs["StockholdersEquity"]["TreasuryStockValue"] == -1
     assert set(calcs) >= {"AssetsCurrent", "Assets", "LiabilitiesCurrent", "Liabilities", "LiabilitiesAndStockholdersEquity",
                           "OperatingExpenses", "OperatingIncomeLoss", "ProfitLoss", "ComprehensiveIncomeNetOfTax"}
+
+
+def test_formulas_are_part_of_the_taxonomy():
+    tax = default_taxonomy()
+    ids = [a.id for a in tax.assertions]
+    assert {"BalanceSheetBalances", "NetLossAttribution", "CashRollForward", "CashRollForwardExcludingExchangeRateEffect",
+            "RevenueByServiceLine", "AdjustedGrossProfitReconciliation"} <= set(ids)
+    roll = next(a for a in tax.assertions if a.id == "CashRollForward")
+    assert roll.duration == "netChange"
+    assert [(t.name, t.instant) for t in roll.terms] == [("cashAtEnd", "end"), ("cashAtBeginning", "start"), ("netChange", None)]
+    assert "kcx-2026-for.xml" in taxonomy_files(tax)
+
+
+@pytest.mark.parametrize("edit, error", [
+    (('concept = "Assets" }', 'concept = "Asets" }'), "undeclared concepts: Asets"),
+    (("{liabilitiesAndEquity} by", "{liabilitiesAndEquityy} by"), "message names unknown figures"),
+    (('members = { ProductOrServiceAxis = "OtherServicesMember" }', 'members = { ProductOrServiceAxis = "CostOfSalesMember" }'),
+     "CostOfSalesMember is not a member of ProductOrServiceAxis"),
+    (('duration = "netChange"\n', ""), "need `duration`"),
+    (('concept = "LiabilitiesAndStockholdersEquity" }]', 'concept = "GrossProfit" }]'), "mix instant and duration"),
+    (('instant = "start" }', 'instant = "start", optional = true }'), ""),  # an optional boundary term is fine
+    (('{ name = "netChange", concept = "CashCashEquivalentsRestrictedCashAndRestrictedCashEquivalentsPeriodIncreaseDecreaseIncludingExchangeRateEffect" }',
+      '{ name = "netChange", concept = "CashCashEquivalentsRestrictedCashAndRestrictedCashEquivalents", instant = "end" }'),
+     "the duration term must be neither an instant nor optional"),
+])
+def test_formula_source_errors_are_rejected(tmp_path, edit, error):
+    source = taxonomy_dir() / "source"
+    shutil.copytree(source, tmp_path / "source")
+    formulas = tmp_path / "source" / "formulas.toml"
+    text = formulas.read_text(encoding="utf-8")
+    assert edit[0] in text
+    formulas.write_text(text.replace(edit[0], edit[1], 1), encoding="utf-8")
+    if not error:
+        assert len(load_taxonomy(tmp_path / "source").assertions) == len(default_taxonomy().assertions)
+        return
+    with pytest.raises(ValueError, match=re.escape(error)):
+        load_taxonomy(tmp_path / "source")

@@ -4,7 +4,10 @@ The text comes from a PDF or newswire conversion. Tables are tab-separated, but 
 rows whose figures are separated by spaces, a label and its figures on different lines,
 section labels without tabs, blank lines inside a table, and a second header row in the
 middle where a table continued on a new page. The reader keeps every line it is given;
-it only decides which block each line belongs to.
+it only decides which block each line belongs to. A paragraph broken by blank lines
+mid-sentence is one paragraph (the blank lines stay in it as empty lines, so lines and columns
+stay the file's); a caption line ("... STATEMENTS OF ...", "(All amounts in thousands)") always
+ends a table.
 """
 
 from __future__ import annotations
@@ -28,6 +31,14 @@ _HEADER_WORDS = re.compile(
     re.IGNORECASE,
 )
 _LOOKAHEAD_LINES = 3  # non-blank lines a table may pause for (section labels, split rows)
+# A line that captions a table (a statement's title, the amounts' scale) starts a new one: a table
+# never goes on across it, so a table whose header was lost is not read as more rows of the one
+# above (whose columns, periods and currencies are not its own).
+_CAPTION = re.compile(
+    r"^\(?\s*(?:all\s+)?amounts\s+(?:are\s+)?(?:in|expressed)\b"
+    r"|\b(?:statements?\s+of|balance\s+sheets?|reconciliations?\s+of)\b",
+    re.IGNORECASE,
+)
 
 
 def read_document(path: Path) -> Document:
@@ -154,6 +165,10 @@ def _is_label_like(raw: str) -> bool:
     return 0 < len(text) <= 120 and not text.endswith((".", ";")) and ". " not in text
 
 
+def _is_caption(raw: str) -> bool:
+    return bool(_CAPTION.search(plain(raw)))
+
+
 def _is_table_line(raw: str) -> bool:
     return "\t" in raw
 
@@ -185,9 +200,18 @@ def parse_lines(file: str, lines: list[str]) -> Document:
 
 def _take_text(file: str, lines: list[str], i: int, blocks: list) -> int:
     start = i
-    while i < len(lines) and lines[i].strip() and not _is_table_line(lines[i]):
-        i += 1
-    raw_block = "\n".join(lines[start:i])
+    while True:
+        while i < len(lines) and lines[i].strip() and not _is_table_line(lines[i]):
+            i += 1
+        if i - start == 1 and _heading_level(lines[start]) and not _UNFINISHED.search(plain(lines[start])):
+            break  # a heading is never continued (a line ending "... in the same period in" is no heading)
+        resume = _continuation(lines, start, i)
+        if resume is None:
+            break
+        i = resume
+    # blank lines inside a continued paragraph stay as empty lines: Paragraph.lines keeps one
+    # entry per source line, so every figure's line and column are the file's
+    raw_block = "\n".join(line if line.strip() else "" for line in lines[start:i])
     runs = parse_runs(raw_block)
     per_line = _split_runs_by_line(runs)
     ref = SourceRef(file=file, line=start + 1, column=len(lines[start]) - len(lines[start].lstrip()) + 1)
@@ -197,6 +221,34 @@ def _take_text(file: str, lines: list[str], i: int, blocks: list) -> int:
     else:
         blocks.append(Paragraph(lines=tuple(per_line), ref=ref))
     return i
+
+
+# A paragraph broken by a blank line mid-sentence ("... in the same period in" / "" /
+# "2024 and decreased by ..."): it does not end a sentence, and the next text starts in lower
+# case, or with a year or figure that goes on ("2024 and", "30, 2025", "27.8% from").
+_UNFINISHED = re.compile(r"\b(?:to|of|and|or|from|in|for|by|with|as|at|on|the|a|an|than|was|were|is|are)$", re.IGNORECASE)
+_SENTENCE_FINAL = (".", "!", "?", ":", ";")
+_CLOSING_QUOTES = "\"'”’»"
+_CONTINUATION = re.compile(
+    r"""^(?:[a-z]                                              # "and decreased by ..."
+        |(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?(?:[,;]|\s+[a-z(])  # "2024 and", "30, 2025", "27.8% from"
+        |(?:19|20)\d\d[.)]                                   # "2024." ends the sentence
+        )""", re.VERBOSE)
+
+
+def _continuation(lines: list[str], start: int, end: int) -> int | None:
+    """Where the paragraph of lines[start:end] goes on after blank lines, or None."""
+    if end >= len(lines) or lines[end].strip():
+        return None  # the text ends at a table line, or the file ends
+    last = plain(lines[end - 1]).rstrip(_CLOSING_QUOTES + " ")
+    if not last or last.endswith(_SENTENCE_FINAL) or " " not in plain(" ".join(lines[start:end])):
+        return None
+    j = end
+    while j < len(lines) and not lines[j].strip():
+        j += 1
+    if j >= len(lines) or _is_table_line(lines[j]) or not _CONTINUATION.match(plain(lines[j])):
+        return None
+    return j
 
 
 def _split_runs_by_line(runs) -> list[tuple]:
@@ -250,7 +302,7 @@ def _take_tables(file: str, lines: list[str], i: int, blocks: list) -> int:
             has_data = has_data or is_data_row(row.cells)
             i += 1
             continue
-        if _is_label_like(raw) and _continues(lines, i, header_ok=False, file=file):
+        if _is_label_like(raw) and not _is_caption(raw) and _continues(lines, i, header_ok=False, file=file):
             rows.append(Row(cells=_cells_of(raw, file, i + 1), line=i + 1))
             i += 1
             continue
@@ -271,7 +323,7 @@ def _continues(lines: list[str], i: int, header_ok: bool, file: str = "") -> boo
         if _is_table_line(raw) or spaced_figure_count(raw):
             return header_ok or not is_header_row(_cells_of(raw, file, j + 1))
         seen += 1
-        if seen > _LOOKAHEAD_LINES or not _is_label_like(raw):
+        if seen > _LOOKAHEAD_LINES or not _is_label_like(raw) or _is_caption(raw):
             return False
     return False
 

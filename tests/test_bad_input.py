@@ -8,6 +8,7 @@ built, and must come out escaped in a well-formed XHTML report.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -201,3 +202,249 @@ def test_markup_in_text_is_escaped(tmp_path, capsys):
     assert TAG_LABEL in labels
     assert len(labels[TAG_LABEL]) == 0
     assert b"&lt;em onclick=" in raw
+
+
+# ---------------------------------------------------------------- damaged and hostile input
+
+
+def sample(name: str) -> list[str]:
+    return (samples_dir() / name).read_text(encoding="utf-8").split("\n")
+
+
+def assert_only_published(out: Path, stem: str) -> None:
+    """A finished build leaves exactly NAME.xbri and NAME/ (no staging folder, no leftovers)."""
+    assert sorted(p.name for p in out.iterdir()) == [stem, f"{stem}.xbri"]
+
+
+def oim_facts(out: Path, stem: str) -> dict:
+    return json.loads((out / stem / f"{stem}.json").read_text(encoding="utf-8"))["facts"]
+
+
+def findings(out: Path, stem: str) -> list[dict]:
+    return json.loads((out / stem / "findings.json").read_text(encoding="utf-8"))
+
+
+def fact_lines(out: Path, stem: str) -> set[int]:
+    """Source lines of the facts in the report (fact ids are f-LINE-COLUMN / p-LINE-COLUMN)."""
+    return {int(fid.split("-")[1]) for fid in oim_facts(out, stem) if re.match(r"[fp]-\d+-\d+$", fid)}
+
+
+def cut_mid_row(lines: list[str], fraction: float = 0.4) -> tuple[list[str], int]:
+    """The lines up to the first table row with figures at or after `fraction` of the file, that
+    row cut in the middle (inside its figures); the 1-based line of the cut row."""
+    k = int(len(lines) * fraction)
+    while not re.search(r"\t\(?\d[\d,]{3,}", lines[k]):
+        k += 1
+    return lines[:k] + [lines[k][: len(lines[k]) // 2]], k + 1
+
+
+def test_truncated_announcement_gives_a_valid_package_with_what_it_could_tag(tmp_path, capsys):
+    lines, cut = cut_mid_row(sample(ANNUAL))
+    assert "\t" in lines[-1] and not lines[-1].endswith("\t")  # cut inside a table row
+    path = tmp_path / "cut.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    out = tmp_path / "out"
+    code, stdout, err = run_build(capsys, out, path)
+    assert code == 1, (stdout, err)  # 1: the sample's own prose/table disagreement, nothing else
+    assert err == "" and "0 errors, 0 warnings" in stdout
+    assert_only_published(out, "cut")
+    assert (out / "cut" / "validation.json").is_file() and (out / "cut.xbri").stat().st_size > 0
+    tagged = fact_lines(out, "cut")
+    assert len(tagged) > 50 and max(tagged) < cut  # the first statements are tagged ...
+    # ... the half row is not: it is reported, with its line
+    assert cut not in tagged
+    assert any(f["ref"]["line"] == cut and f["code"].startswith("table.") for f in findings(out, "cut"))
+
+
+def test_truncated_press_release_without_a_duration_statement_is_one_clear_error(tmp_path, capsys):
+    # cut inside the balance sheet: the income statement never comes
+    lines, cut = cut_mid_row(sample("kc-2025-q2-press-release.txt"))
+    path = tmp_path / "cut-q2.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    out = tmp_path / "out"
+    code, stdout, err = run_build(capsys, out, path)
+    assert code == 3, (stdout, err)
+    assert_one_error_line(err, "cut-q2.txt")
+    assert stdout == ""
+    assert_nothing_written(out, "cut-q2")
+
+
+CASH_FLOW = "UNAUDITED CONDENSED CONSOLIDATED STATEMENTS OF CASH FLOWS"
+
+
+@pytest.mark.parametrize("caption", [None, "(All amounts in thousands)"], ids=["long-caption", "short-caption"])
+def test_table_without_a_header_is_reported_not_tagged(tmp_path, capsys, caption):
+    """The cash flow statement's three header rows are lost. Its rows have as many figures as the
+    balance sheet above has columns; with a short caption in between, a table could be read as
+    going on: the rows must get no periods at all (none invented, none borrowed), and each is
+    reported."""
+    lines = sample(ANNUAL)
+    at = lines.index(CASH_FLOW)
+    header = lines[at + 4:at + 7]
+    assert [h.count("\t") for h in header] == [3, 3, 3] and "For the year ended" in header[0]
+    if caption:
+        lines[at + 2] = caption
+    del lines[at + 4:at + 7]
+    rows = list(range(at + 5, at + 12))  # 1-based lines of the seven cash flow rows, now header-less
+    assert all(re.search(r"\t(<u>)?\(?\d", lines[r - 1]) for r in rows) and lines[rows[-1]] == ""
+    path = tmp_path / "headless.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    out = tmp_path / "out"
+    code, stdout, err = run_build(capsys, out, path)
+    assert code == 1, (stdout, err)
+    assert err == "" and "0 errors, 0 warnings" in stdout
+    assert_only_published(out, "headless")
+    assert not fact_lines(out, "headless") & set(rows)
+    reported = {f["ref"]["line"] for f in findings(out, "headless") if f["code"] == "table.unalignedRow"}
+    assert set(rows) <= reported
+    # the balance sheet above keeps its own facts
+    assert fact_lines(out, "headless") & set(range(at - 40, at))
+
+
+def test_prose_only_document_is_one_clear_error(tmp_path, capsys):
+    """The announcement's text without any table: nothing to tag, nothing written."""
+    lines = [line for line in sample(ANNUAL) if "\t" not in line]
+    path = tmp_path / "words.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    out = tmp_path / "out"
+    code, stdout, err = run_build(capsys, out, path)
+    assert code == 3, (stdout, err)
+    assert "no financial statement" in assert_one_error_line(err, "words.txt")
+    assert_nothing_written(out, "words")
+
+
+def test_tabs_and_digits_only_is_one_clear_error(tmp_path, capsys):
+    text = "\n".join("\t".join(str((row * 7919 + col * 104729) % 100000) for col in range(6)) for row in range(300))
+    path = tmp_path / "grid.txt"
+    path.write_text(text + "\n\t\t\t\n2024\t2025\t2025\n", encoding="utf-8")
+    out = tmp_path / "out"
+    code, stdout, err = run_build(capsys, out, path)
+    assert code == 3, (stdout, err)
+    assert_one_error_line(err, "grid.txt")
+    assert_nothing_written(out, "grid")
+
+
+def test_oversized_file_is_refused_before_it_is_read(tmp_path, capsys, monkeypatch):
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as f:  # 50 MB, sparse: nothing is written to disk
+        f.truncate(50 * 1024 * 1024)
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("an oversized file was read")
+
+    monkeypatch.setattr(Path, "read_bytes", no_reading)
+    monkeypatch.setattr(Path, "read_text", no_reading)
+    monkeypatch.setattr(Path, "open", no_reading)
+    out = tmp_path / "out"
+    code, stdout, err = run_build(capsys, out, path)
+    monkeypatch.undo()
+    assert code == 3, (stdout, err)
+    message = assert_one_error_line(err, "huge.txt")
+    assert str(50 * 1024 * 1024) in message
+    assert_nothing_written(out, "huge")
+
+
+def test_nul_byte_in_an_announcement_names_its_line(tmp_path, capsys):
+    lines = sample(ANNUAL)
+    at = lines.index(BALANCE_ROW)
+    lines[at] = lines[at].replace("99,194", "99,\x00194")
+    path = tmp_path / "nul.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    out = tmp_path / "out"
+    code, stdout, err = run_build(capsys, out, path)
+    assert code == 3, (stdout, err)
+    assert "NUL" in assert_one_error_line(err, "nul.txt", at + 1)
+    assert_nothing_written(out, "nul")
+
+
+def test_very_long_lines(tmp_path, capsys):
+    """A 100,000-character paragraph and a 3,000-cell table row: built, valid, the row reported."""
+    lines = sample(ANNUAL)
+    at = lines.index("FINAL DIVIDEND")
+    words = "Lorem ipsum 1,234.5 dolor sit amet, " * 3000
+    row = "Mystery row\t" + "\t".join(f"{k:,}" for k in range(3000))
+    lines[at:at] = [words, "", row, ""]
+    path = tmp_path / "long.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    out = tmp_path / "out"
+    code, stdout, err = run_build(capsys, out, path)
+    assert code in (0, 1), (stdout, err)
+    assert err == "" and "0 errors, 0 warnings" in stdout
+    assert_only_published(out, "long")
+    assert at + 3 not in fact_lines(out, "long")
+    raw = (out / "long" / "reports" / "long.xhtml").read_bytes()
+    etree.fromstring(raw, etree.XMLParser(huge_tree=True))  # well-formed
+    assert raw.count(b"Lorem ipsum 1,234.5 dolor") == 3000
+
+
+# Text that tries to become markup in the XHTML: a DTD with entities, entity references, CDATA
+# sections, processing instructions, ix: elements and scripts, in row labels, value cells and prose.
+HOSTILE_LABELS = [
+    '<!DOCTYPE html [<!ENTITY xxe SYSTEM "file:///etc/passwd">]> &xxe; row',
+    '<![CDATA[<ix:nonFraction name="kcx:Revenues" contextRef="c" unitRef="CNY" decimals="0">9</ix:nonFraction>]]>',
+    '<ix:nonNumeric name="dei:EntityRegistrantName" contextRef="c">Evil Corp</ix:nonNumeric>',
+    '<script type="text/javascript">document.write(1)</script>',
+    '<?xml-stylesheet href="evil.xsl"?> &#x3C;b&#x3E; &lt;i&gt; &amp;',
+]
+HOSTILE_CELLS = [
+    '<ix:nonFraction name="kcx:Revenues">1,234</ix:nonFraction>',
+    '<![CDATA[5]]>',
+    '&#49;&#50;',
+    '**<script>1</script>**',
+]
+HOSTILE_PROSE = (
+    'Revenue <ix:nonFraction name="kcx:RevenueFromContractWithCustomerExcludingAssessedTax" contextRef="x" '
+    'unitRef="CNY" decimals="-5" scale="6">9,999.9</ix:nonFraction> million <![CDATA[ ]]> <!DOCTYPE x> '
+    '<!ENTITY e "f"> &e; <script>alert(1)</script> <ix:header/> ]]> end.'
+)
+GENERATED_IX = re.compile(r"^(f|p)-\d+-\d+$|^t-\d+$|^cover-\w+$")
+
+
+def test_injected_markup_stays_text(tmp_path, capsys):
+    lines = sample(ANNUAL)
+    row = lines.index(BALANCE_ROW)
+    injected_rows = [f"{label}\t\t1\t2\t3" for label in HOSTILE_LABELS]
+    injected_rows += [f"Injected cell {k}\t\t{cell}\t{cell}\t{cell}" for k, cell in enumerate(HOSTILE_CELLS)]
+    lines[row + 1:row + 1] = injected_rows
+    at = lines.index("FINAL DIVIDEND")
+    lines[at:at] = [HOSTILE_PROSE, "", HOSTILE_LABELS[0], "", HOSTILE_LABELS[1], ""]
+    path = tmp_path / "hostile.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    out = tmp_path / "out"
+
+    code, stdout, err = run_build(capsys, out, path)
+    assert code == 1, (stdout, err)  # 1: the sample's own prose/table disagreement, nothing else
+    assert err == "" and "0 errors, 0 warnings" in stdout
+    assert_only_published(out, "hostile")
+
+    raw = (out / "hostile" / "reports" / "hostile.xhtml").read_bytes()
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, strip_cdata=False, load_dtd=False)
+    tree = etree.fromstring(raw, parser)
+    assert tree.getroottree().docinfo.internalDTD is None
+    for token in (b"<!DOCTYPE html [", b"<!ENTITY", b"<![CDATA[", b"<?xml-stylesheet", b"<script", b"&xxe;", b"&e;",
+                  b"<ix:nonNumeric name=\"dei:EntityRegistrantName\" contextRef=\"c\"", b"<ix:header/>"):
+        assert token not in raw, token
+    assert not list(tree.iter(etree.Entity, etree.ProcessingInstruction))
+    assert not tree.xpath("//*[local-name()='script' or local-name()='stylesheet']")
+    ix_ns = "http://www.xbrl.org/2013/inlineXBRL"
+    for element in tree.iter(f"{{{ix_ns}}}*"):
+        if etree.QName(element).localname in ("nonFraction", "nonNumeric"):
+            assert GENERATED_IX.match(element.get("id", "")), etree.tostring(element)[:200]
+            assert element.get("contextRef") not in ("c", "x")
+    assert len(tree.findall(f".//{{{ix_ns}}}header")) == 1
+    assert not [e for e in tree.iter(f"{{{ix_ns}}}nonNumeric") if "Evil" in "".join(e.itertext())]
+
+    # every hostile text is in the report, as text
+    texts = {"".join(e.itertext()) for e in tree.iter(f"{{{XHTML}}}td", f"{{{XHTML}}}p", f"{{{XHTML}}}h2",
+                                                      f"{{{XHTML}}}h3", f"{{{XHTML}}}h4")}
+    for label in HOSTILE_LABELS:
+        assert label in texts, label
+    assert HOSTILE_PROSE in texts
+    cells = [e for e in tree.iter(f"{{{XHTML}}}td") if "".join(e.itertext()) == HOSTILE_CELLS[0]]
+    assert len(cells) == 3 and all(len(c) == 0 for c in cells)  # no child element, tagged nothing
+    # the injected rows tagged nothing (their labels map to no concept, their cells are no figures)
+    injected_lines = {lines.index(r) + 1 for r in injected_rows}
+    assert len(injected_lines) == len(injected_rows)
+    assert not fact_lines(out, "hostile") & injected_lines
+    # and the injected prose figure was not tagged either: 9,999.9 is printed but names no concept
+    assert not [f for f in oim_facts(out, "hostile").values() if f["value"] in ("9999900000", "9999.9")]

@@ -89,3 +89,62 @@ def test_convenience_rate_is_tagged_where_stated(built, sample, rate, date):
     facts = built[sample].facts("ForeignCurrencyExchangeRateTranslation1", date, "pure")
     assert facts and {Decimal(f["value"]) for f in facts} == {Decimal(rate)}
     assert {f["decimals"] for f in facts} == {4}
+
+
+# ---------------------------------------------------------------- paragraphs broken mid-sentence
+
+
+def test_paragraph_broken_by_a_blank_line_mid_sentence_is_one_paragraph():
+    """Press release lines 35-37: "... from RMB204.0 million in the same period in" / "" /
+    "2024 and decreased by 14.1% from RMB226.2 million last quarter. ..." is one paragraph; the
+    blank line stays an (empty) line of it, so every figure keeps its file line and column."""
+    from kcxbrl.models import Paragraph
+
+    path = samples_dir() / "kc-2025-q2-press-release.txt"
+    raw = path.read_text(encoding="utf-8").split("\n")
+    document = read_document(path)
+    (paragraph,) = [b for b in document.blocks if isinstance(b, Paragraph) and b.ref.line == 35]
+    texts = ["".join(run.text for run in line) for line in paragraph.lines]
+    assert len(texts) == 3 and texts[1] == ""
+    assert texts[0].endswith("from RMB204.0 million in the same period in")
+    assert texts[2] == raw[36] and texts[2].startswith("2024 and decreased by 14.1% from RMB226.2 million last quarter.")
+    assert not [b for b in document.blocks if b.ref.line in (36, 37)]
+    figures = {(f.ref.line, f.text): f for f in _prose("kc-2025-q2-press-release")}
+    for line, digits in ((35, "204.0"), (37, "14.1"), (37, "226.2")):
+        column = figures[(line, digits)].ref.column
+        assert texts[line - 35][column - 1:].startswith(digits)
+    assert raw[36][figures[(37, "226.2")].ref.column - 1:].startswith("226.2")
+
+
+LEAD = "The quarter went well. "  # a first line that is a sentence, never a heading
+
+
+@pytest.mark.parametrize("first,second,joined", [
+    (LEAD + "Costs were RMB1.0 million, compared with RMB2.0 million in the same period in", "2024 and rose.", True),
+    (LEAD + "Revenues were RMB1.0 million, mainly due to", "higher demand.", True),
+    (LEAD + "Cash was RMB1.0 million as of June", "30, 2025, the end of the period.", True),
+    (LEAD + "Costs rose by", "27.8% from the same quarter of 2024.", True),
+    (LEAD + "Revenues were RMB1.0 million in the same quarter of", "2024.", True),
+    ("Revenues were RMB1.0 million in the same quarter of", "2024 and 2025.", True),  # short, but no heading
+    (LEAD + "Revenues were RMB1.0 million in 2025.", "and then some.", False),  # the sentence ended
+    (LEAD + "Our outlook is as follows:", "revenue will grow.", False),
+    (LEAD + "Revenues were RMB1.0 million in the same period of", "The next sentence starts anew.", False),
+    (LEAD + "Please see the notes listed in", "1. CORPORATE INFORMATION", False),  # a numbered heading
+    (LEAD + "Exhibit No. Description of the", "99.1 Announcement of results", False),
+    (LEAD + "Revenues were RMB1.0 million in the same period in", "2024\t2025\t2025", False),  # a table
+    ("RESULTS HIGHLIGHTS", "and more", False),  # a heading is never continued
+    ("Revenue by service line", "2024 and 2025 compared", False),  # nor is a caption
+])
+def test_which_paragraphs_a_blank_line_breaks(first, second, joined):
+    from kcxbrl.models import Paragraph
+    from kcxbrl.reader import parse_lines
+
+    document = parse_lines("t.txt", [first, "", "", second, "", "Last words."])
+    starts = [b.ref.line for b in document.blocks]
+    if joined:
+        assert starts == [1, 6]
+        paragraph = document.blocks[0]
+        assert isinstance(paragraph, Paragraph)
+        assert ["".join(r.text for r in line) for line in paragraph.lines] == [first, "", "", second]
+    else:
+        assert starts[:2] == [1, 4]

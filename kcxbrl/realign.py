@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from kcxbrl.checks import agree, half_unit, precision
 from kcxbrl.models import Column, Fact, Finding, TableRow
 from kcxbrl.tables import ALIGNMENT_SLACK, candidate_headers
 from kcxbrl.taxonomy_model import Taxonomy
@@ -130,52 +131,36 @@ def _index(facts: list[Fact]) -> dict[Key, Fact]:
         if fact.value is None:
             continue
         key = _key(fact)
-        if key not in index or _decimals(fact) > _decimals(index[key]):
+        if key not in index or precision(fact.decimals) > precision(index[key].decimals):
             index[key] = fact
     return index
 
 
-def _decimals(fact: Fact) -> int:
-    return 99 if fact.decimals in (None, "INF") else int(fact.decimals)
-
-
-def _half_unit(fact: Fact) -> Decimal:
-    return Decimal(0) if fact.decimals in (None, "INF") else Decimal(5) * Decimal(10) ** (-int(fact.decimals) - 1)
-
-
 def _evidence(facts: list[Fact], index: dict[Key, Fact], sums: list[Relation],
               rate: Decimal | None) -> tuple[int, int, set[str]]:
-    agree = disagree = 0
+    agreeing = disagreeing = 0
     reasons: set[str] = set()
     tentative = {_key(f): f for f in facts}
     for fact in facts:
         verdicts: list[tuple[bool, str]] = []
         other = index.get(_key(fact))
         if other is not None:
-            verdicts.append((_same_figure(fact, other), f"the same figure at line {other.source.line}"))
+            verdicts.append((agree(fact.value, fact.decimals, other.value, other.decimals),
+                             f"the same figure at line {other.source.line}"))
         verdicts += _sum_verdicts(fact, index, sums)
         if rate is not None and fact.unit == "USD":
             twin_key = (fact.concept, fact.context.period, fact.context.dimensions, "CNY")
             twin = tentative.get(twin_key) or index.get(twin_key)
             if twin is not None and not (twin.value == 0 and fact.value == 0):
-                slack = _half_unit(fact) * rate + _half_unit(twin) + abs(twin.value) * ALIGNMENT_SLACK
+                slack = half_unit(fact.decimals) * rate + half_unit(twin.decimals) + abs(twin.value) * ALIGNMENT_SLACK
                 verdicts.append((abs(fact.value * rate - twin.value) <= slack, "the RMB/US$ convenience rate"))
         for ok, reason in verdicts:
             if ok:
-                agree += 1
+                agreeing += 1
                 reasons.add(reason)
             else:
-                disagree += 1
-    return agree, disagree, reasons
-
-
-def _same_figure(a: Fact, b: Fact) -> bool:
-    coarse = min(_decimals(a), _decimals(b))
-    if coarse == 99:
-        return a.value == b.value
-    quantum = Decimal(1).scaleb(-coarse)
-    return (a.value / quantum).quantize(Decimal(1), rounding="ROUND_HALF_UP") == \
-        (b.value / quantum).quantize(Decimal(1), rounding="ROUND_HALF_UP")
+                disagreeing += 1
+    return agreeing, disagreeing, reasons
 
 
 def _sum_verdicts(fact: Fact, index: dict[Key, Fact], sums: list[Relation]) -> list[tuple[bool, str]]:
@@ -199,7 +184,7 @@ def _sum_verdicts(fact: Fact, index: dict[Key, Fact], sums: list[Relation]) -> l
         total = figures[0][1].value  # type: ignore[union-attr]
         summed = sum((t.weight * f.value for t, f in figures[1:] if f is not None), Decimal(0))
         # translated US$ lines are rounded one by one: a unit of each figure's last place
-        tolerance = sum((2 * _half_unit(f) for _, f in figures if f is not None), Decimal(0))
+        tolerance = sum((2 * half_unit(f.decimals) for _, f in figures if f is not None), Decimal(0))
         lines = sorted({f.source.line for _, f in figures if f is not None and f is not fact})
         verdicts.append((abs(total - summed) <= tolerance,
                          f"the sum {relation.name} with lines {', '.join(map(str, lines))}"))

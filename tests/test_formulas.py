@@ -30,24 +30,28 @@ MINIMUM_EVALUATIONS = {
         "ComprehensiveLossAttribution": 3, "CashRollForward": None, "CashRollForwardExcludingExchangeRateEffect": 3,
         "RevenueByServiceLine": 3, "RevenueByTimingOfRecognition": 9, "AdjustedGrossProfitReconciliation": 3,
         "AccountsReceivableAging": 3, "AccountsPayableAging": 3, "LossBeforeIncomeTaxesByJurisdiction": 3,
+        "EmployeesByFunction": 1, "EmployeeSharesByFunction": 1,
     },
     "kc-2024-annual-results": {
         "BalanceSheetBalances": 3, "LiabilitiesAndEquityTotal": 3, "NetLossAttribution": 3,
         "ComprehensiveLossAttribution": 3, "CashRollForward": 3, "CashRollForwardExcludingExchangeRateEffect": None,
         "RevenueByServiceLine": 3, "RevenueByTimingOfRecognition": 9, "AdjustedGrossProfitReconciliation": 3,
         "AccountsReceivableAging": 3, "AccountsPayableAging": 3, "LossBeforeIncomeTaxesByJurisdiction": 3,
+        "EmployeesByFunction": 1, "EmployeeSharesByFunction": 1,
     },
     "kc-2025-annual-results": {
         "BalanceSheetBalances": 3, "LiabilitiesAndEquityTotal": 3, "NetLossAttribution": 3,
         "ComprehensiveLossAttribution": 3, "CashRollForward": 3, "CashRollForwardExcludingExchangeRateEffect": None,
         "RevenueByServiceLine": 3, "RevenueByTimingOfRecognition": 9, "AdjustedGrossProfitReconciliation": 3,
         "AccountsReceivableAging": 3, "AccountsPayableAging": 3, "LossBeforeIncomeTaxesByJurisdiction": 3,
+        "EmployeesByFunction": 1, "EmployeeSharesByFunction": 1,
     },
     "kc-2025-h1-interim-results": {
         "BalanceSheetBalances": 3, "LiabilitiesAndEquityTotal": 3, "NetLossAttribution": 3,
         "ComprehensiveLossAttribution": 3, "CashRollForward": 3, "CashRollForwardExcludingExchangeRateEffect": None,
         "RevenueByServiceLine": 3, "RevenueByTimingOfRecognition": 9, "AdjustedGrossProfitReconciliation": 3,
         "AccountsReceivableAging": 3, "AccountsPayableAging": 3, "LossBeforeIncomeTaxesByJurisdiction": 3,
+        "EmployeesByFunction": 1, "EmployeeSharesByFunction": 1,
     },
     # the press release prints quarters and six months (more columns) and no notes; its
     # share-based compensation in cost of revenues has six figures for seven columns
@@ -56,12 +60,13 @@ MINIMUM_EVALUATIONS = {
         "ComprehensiveLossAttribution": 7, "CashRollForward": 4, "CashRollForwardExcludingExchangeRateEffect": None,
         "RevenueByServiceLine": 6, "RevenueByTimingOfRecognition": None, "AdjustedGrossProfitReconciliation": 6,
         "AccountsReceivableAging": None, "AccountsPayableAging": None, "LossBeforeIncomeTaxesByJurisdiction": None,
+        "EmployeesByFunction": None, "EmployeeSharesByFunction": None,
     },
 }
 
 
 def test_expected_table_covers_every_assertion():
-    assert len(ASSERTION_IDS) == 12
+    assert len(ASSERTION_IDS) == 14
     for sample in SAMPLE_NAMES:
         assert set(MINIMUM_EVALUATIONS[sample]) == ASSERTION_IDS
 

@@ -48,13 +48,14 @@ class BuildResult(BaseModel):
 
     @property
     def status(self) -> str:
-        """clean; "source": every message of Arelle's is an inconsistency that involves a fact a
-        finding about the source's own figures names; "invalid": anything else."""
+        """clean; "source": every message of Arelle's is an inconsistency or an unsatisfied
+        assertion that involves a fact a finding about the source's own figures names;
+        "invalid": anything else."""
         v = self.validation
         source_facts = {fact_id for f in self.findings if f.code.startswith("source.") for fact_id in f.facts}
         if v is None or v.ok:
             return "source" if source_facts else "clean"
-        traced = all(m.category == "inconsistency" and set(m.fact_ids) & source_facts
+        traced = all(m.category in ("inconsistency", "assertion") and set(m.fact_ids) & source_facts
                      for m in v.messages if m.category)
         return "source" if traced and not (v.errors or v.warnings) else "invalid"
 

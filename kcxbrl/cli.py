@@ -66,7 +66,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         assert v is not None
         warned = sum(1 for f in result.findings if f.severity != "info")
         print(f"{result.name}: {result.facts} facts, {v.errors} errors, {v.warnings} warnings, "
-              f"{v.inconsistencies} inconsistencies, {warned} findings, "
+              f"{v.inconsistencies} inconsistencies, {v.assertions} failed assertions, {warned} findings, "
               f"{result.generate_seconds + v.seconds:.2f} s -> {result.package}")
         in_tables = sum(n for rule, n in result.coverage.items() if rule.startswith("table.") and rule not in _NOT_FIGURES)
         in_prose = sum(n for rule, n in result.coverage.items() if rule.startswith("prose.") and rule not in _NOT_FIGURES)
@@ -181,7 +181,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         where = f"{m.href or path.name}:{m.line}" if m.line else (m.href or path.name)
         print(f"{m.level} {m.code} {where} {m.text}")
     print(f"{path.name}: {report.fact_count} facts, {report.errors} errors, {report.warnings} warnings, "
-          f"{report.inconsistencies} inconsistencies, {report.seconds:.2f} s")
+          f"{report.inconsistencies} inconsistencies, {report.assertions} failed assertions, {report.seconds:.2f} s")
     return EXIT_OK if report.ok else EXIT_INVALID
 
 

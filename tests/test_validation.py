@@ -111,3 +111,29 @@ def test_translation_check_finds_the_copied_figure_and_nothing_else(built, sampl
 
     checks = json.loads((built[sample].result.folder / "checks.json").read_text(encoding="utf-8"))
     assert sorted(c["ref"]["line"] for c in checks if c["code"] == "source.translation") == found
+
+
+def _result_with(findings, messages):
+    from pathlib import Path
+
+    from kcxbrl.arelle_adapter import ArelleMessage, ValidationReport
+    from kcxbrl.build import BuildResult
+
+    msgs = tuple(ArelleMessage(level=level, code=code, text="t", fact_ids=ids) for level, code, ids in messages)
+    report = ValidationReport(entry="x", messages=msgs, errors=0, warnings=0,
+                              inconsistencies=sum(m.category == "inconsistency" for m in msgs),
+                              assertions=sum(m.category == "assertion" for m in msgs), fact_count=2, seconds=0.0)
+    return BuildResult(name="x", facts=2, findings=tuple(findings), validation=report, generate_seconds=0.0,
+                       package=Path("x.xbri"), folder=Path("x"))
+
+
+def test_a_failed_assertion_on_a_figure_the_source_gets_wrong_is_a_source_status_not_invalid():
+    from kcxbrl.models import Finding, SourceRef
+
+    wrong = Finding(severity="warning", code="source.translation", message="m", ref=SourceRef(file="a.txt", line=89),
+                    facts=("f-89-45",))
+    failed = ("ASSERTION-NOT-SATISFIED", "message:NetLossAttribution", ("f-90-1", "f-89-45"))
+    assert _result_with([wrong], [failed]).status == "source"
+    untraced = ("ASSERTION-NOT-SATISFIED", "message:NetLossAttribution", ("f-90-1", "f-91-1"))
+    assert _result_with([wrong], [untraced]).status == "invalid"
+    assert _result_with([], [failed]).status == "invalid"

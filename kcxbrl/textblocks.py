@@ -28,23 +28,21 @@ def text_blocks(document: Document, taxonomy: Taxonomy, period: Period) -> tuple
     context = Context(period=period)
     found: list[TextBlock] = []
     findings: list[Finding] = []
-    for first, last, title in _sections(blocks, start + 1, len(blocks), notes.note, notes):
+
+    def tag(first: int, last: int, title: str, what: str) -> bool:
         rule = _rule(notes, title)
         if rule is None:
             findings.append(Finding(severity="warning", code="textBlock.unmapped",
-                                    message=f"note '{title}' has no text-block concept in mapping.toml [notes]; not tagged",
+                                    message=f"{what} '{title}' has no text-block concept in mapping.toml [notes]; not tagged",
                                     ref=blocks[first].ref))
-            continue
+            return False
         found.append(_text_block(blocks, first, last, title, rule.concept, context))
-        if rule.policies:
+        return rule.policies
+
+    for first, last, title in _sections(blocks, start + 1, len(blocks), notes.note, notes):
+        if tag(first, last, title, "note"):
             for p_first, p_last, p_title in _sections(blocks, first + 1, last + 1, notes.policy, notes):
-                policy = _rule(notes, p_title)
-                if policy is None:
-                    findings.append(Finding(severity="warning", code="textBlock.unmapped",
-                                            message=f"policy '{p_title}' has no text-block concept in mapping.toml [notes]; not tagged",
-                                            ref=blocks[p_first].ref))
-                    continue
-                found.append(_text_block(blocks, p_first, p_last, p_title, policy.concept, context))
+                tag(p_first, p_last, p_title, "policy")
     return found, findings
 
 

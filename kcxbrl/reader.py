@@ -21,6 +21,9 @@ from kcxbrl.models import Cell, Document, Heading, Paragraph, Row, SourceRef, Ta
 from kcxbrl.text import is_amount, parse_amount, parse_runs, plain
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024  # an announcement is well under 1 MB; 20 MB is surely not one
+# An announcement's tables have about a thousand cells; each cell costs a few kB as a model, so
+# a file of nothing but tab-separated digits (well under 20 MB) would cost minutes and gigabytes.
+MAX_TABLE_CELLS = 100_000
 
 # Words a table header is made of (periods, currencies, column captions); garbled fragments
 # of them ("For the si", "2022 2023 2") still carry one of these.
@@ -83,6 +86,12 @@ def read_lines(path: Path) -> list[str]:
         if bad:
             raise InputError(name, number, f"control character U+{ord(bad.group()):04X} at column {bad.start() + 1}: "
                                            "not plain text")
+    cells = 0
+    for number, line in enumerate(lines, 1):
+        cells += line.count("\t") + 1 if "\t" in line else spaced_figure_count(line, MAX_TABLE_CELLS - cells + 1)
+        if cells > MAX_TABLE_CELLS:
+            raise InputError(name, number, f"more than {MAX_TABLE_CELLS:,} table cells by this line: "
+                                           "not an announcement (they have a few thousand)")
     if not any(line.strip() for line in lines):
         raise InputError(name, None, "file has no text")
     first = next(i for i, line in enumerate(lines) if line.strip())
@@ -123,13 +132,14 @@ def _split_spaced_figures(raw: str, file: str, line_no: int) -> tuple[Cell, ...]
     return tuple(cells)
 
 
-def spaced_figure_count(raw: str) -> int:
-    """How many figures end a tab-less line (0 when it does not end in figures)."""
+def spaced_figure_count(raw: str, limit: int | None = None) -> int:
+    """How many figures end a tab-less line (0 when it does not end in figures), counting no
+    further than `limit`."""
     if "\t" in raw:
         return 0
     tokens = raw.split()
     count = 0
-    while tokens and is_amount(plain(tokens[-1])):
+    while tokens and is_amount(plain(tokens[-1])) and (limit is None or count < limit):
         tokens.pop()
         count += 1
     return count if (count >= 2 or (count >= 1 and not tokens)) else 0
@@ -241,8 +251,8 @@ def _continuation(lines: list[str], start: int, end: int) -> int | None:
     if end >= len(lines) or lines[end].strip():
         return None  # the text ends at a table line, or the file ends
     last = plain(lines[end - 1]).rstrip(_CLOSING_QUOTES + " ")
-    if not last or last.endswith(_SENTENCE_FINAL) or " " not in plain(" ".join(lines[start:end])):
-        return None
+    if not last or last.endswith(_SENTENCE_FINAL) or (end - start == 1 and " " not in plain(lines[start])):
+        return None  # a sentence ended, or a single word ("Notes") is no paragraph
     j = end
     while j < len(lines) and not lines[j].strip():
         j += 1
@@ -290,6 +300,8 @@ def _take_tables(file: str, lines: list[str], i: int, blocks: list) -> int:
         if not raw.strip():
             if _continues(lines, i, header_ok=not has_data, file=file):
                 i += 1
+                while i < n and not lines[i].strip():
+                    i += 1  # the same answer for every blank line of the run: ask once
                 continue
             break
         if _is_table_line(raw) or spaced_figure_count(raw):
@@ -298,7 +310,7 @@ def _take_tables(file: str, lines: list[str], i: int, blocks: list) -> int:
                 blocks.append(_table(file, rows, table_start))
                 rows, has_data, table_start = [], False, i
             row = Row(cells=cells, line=i + 1)
-            rows, merged = _join_split_values(rows, row)
+            _join_split_values(rows, row)
             has_data = has_data or is_data_row(row.cells)
             i += 1
             continue
@@ -328,16 +340,18 @@ def _continues(lines: list[str], i: int, header_ok: bool, file: str = "") -> boo
     return False
 
 
-def _join_split_values(rows: list[Row], row: Row) -> tuple[list[Row], bool]:
-    """A figures-only line right after a label-only line is that label's row
-    ('Total liabilities' / '12,087,334 17,770,121 2,480,614')."""
+def _join_split_values(rows: list[Row], row: Row) -> bool:
+    """Add `row` to `rows` (in place: a table may have many rows); a figures-only line right
+    after a label-only line is that label's row ('Total liabilities' / '12,087,334 17,770,121
+    2,480,614'). True when joined."""
     if rows and not row.cells[0].text and is_data_row(row.cells):
         prev = rows[-1]
         prev_label_only = prev.label and all(not c.text for c in prev.cells[1:]) and not prev.label.endswith(":")
         if prev_label_only and not is_header_row(prev.cells) and not _is_table_line_row(prev):
-            joined = Row(cells=(prev.cells[0],) + row.cells[1:], line=prev.line, joined_from=(row.line,))
-            return rows[:-1] + [joined], True
-    return rows + [row], False
+            rows[-1] = Row(cells=(prev.cells[0],) + row.cells[1:], line=prev.line, joined_from=(row.line,))
+            return True
+    rows.append(row)
+    return False
 
 
 def _is_table_line_row(row: Row) -> bool:

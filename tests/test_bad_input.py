@@ -448,3 +448,67 @@ def test_injected_markup_stays_text(tmp_path, capsys):
     assert not fact_lines(out, "hostile") & injected_lines
     # and the injected prose figure was not tagged either: 9,999.9 is printed but names no concept
     assert not [f for f in oim_facts(out, "hostile").values() if f["value"] in ("9999900000", "9999.9")]
+
+
+def test_file_name_with_a_line_break_is_reported_on_one_line(tmp_path, capsys):
+    path = tmp_path / "two\nlines.txt"
+    out = tmp_path / "out"
+    code, stdout, err = run_build(capsys, out, path)
+    assert code == 3, (stdout, err)
+    assert "not found" in assert_one_error_line(err, "two\\nlines.txt")
+    assert not out.exists() or not list(out.iterdir())
+
+
+@pytest.mark.parametrize("profile", ['name = 3\n', 'name = "x"\n[[[broken\n'], ids=["wrong-fields", "not-toml"])
+def test_invalid_profile_is_one_line(tmp_path, capsys, profile):
+    path = tmp_path / "issuer.toml"
+    path.write_text(profile, encoding="utf-8")
+    good = tmp_path / "good.txt"
+    shutil.copyfile(samples_dir() / "kc-2023-h1-interim-results.txt", good)
+    out = tmp_path / "out"
+    code = main(["build", str(good), "--out", str(out), "--profile", str(path)])
+    captured = capsys.readouterr()
+    assert code == 3, captured
+    assert "invalid issuer profile" in assert_one_error_line(captured.err, "issuer.toml")
+    assert captured.out == "" and not out.exists()
+
+
+@pytest.mark.parametrize("shape", ["tabs", "spaces"])
+def test_a_flood_of_cells_is_refused_at_its_line(tmp_path, capsys, shape):
+    """Well under 20 MB but ~100x the table cells of an announcement: refused in one line at the
+    line where the count passes the limit, before any cell is built (it used to take minutes and
+    gigabytes: every cell is a model)."""
+    from kcxbrl.reader import MAX_TABLE_CELLS
+
+    path = tmp_path / "flood.txt"
+    if shape == "tabs":
+        path.write_text("\n".join("\t".join(str(row * 6 + col) for col in range(6)) for row in range(30_000)),
+                        encoding="utf-8")
+        line = MAX_TABLE_CELLS // 6 + 1
+    else:
+        path.write_text("Results\n\nRevenue " + " ".join(["1,234"] * (2 * MAX_TABLE_CELLS)) + "\n", encoding="utf-8")
+        line = 3
+    out = tmp_path / "out"
+    code, stdout, err = run_build(capsys, out, path)
+    assert code == 3, (stdout, err)
+    assert "table cells" in assert_one_error_line(err, "flood.txt", line)
+    assert_nothing_written(out, "flood")
+
+
+@pytest.mark.parametrize("shape", ["fragments", "blank-run-in-table"])
+def test_reader_time_is_linear_on_adversarial_shapes(shape):
+    """Shapes that were quadratic in the reader (80 s and 18 s): a paragraph continued 20,000
+    times, 30,000 blank lines inside a table. Each now takes well under a second; the bound is
+    loose on purpose."""
+    import time
+
+    from kcxbrl.reader import parse_lines
+
+    lines = {
+        "fragments": ["We grew in", ""] + ["and more in", ""] * 20_000 + ["the end."],
+        "blank-run-in-table": ["Revenue\t1\t2"] + [""] * 30_000 + ["Cost\t3\t4"],
+    }[shape]
+    started = time.perf_counter()
+    document = parse_lines("shape.txt", lines)
+    assert time.perf_counter() - started < 8
+    assert len(document.blocks) == 1

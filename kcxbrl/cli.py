@@ -42,12 +42,19 @@ def bundled_samples() -> list[Path]:
 def cmd_build(args: argparse.Namespace) -> int:
     inputs = [Path(p) for p in args.inputs] or bundled_samples()
     out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        print(f"error: {out}: the output folder is a file", file=sys.stderr)
+        return EXIT_UNUSABLE
     try:
         taxonomy = default_taxonomy()
         profile = load_profile(args.profile)
     except KcxbrlError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
+    except Exception as exc:  # a broken installation (taxonomy source): one line, not a traceback
+        print(f"error: internal error loading the taxonomy or profile ({type(exc).__name__}: {exc}); please report it"
+              .replace("\n", " "), file=sys.stderr)
+        return EXIT_INTERNAL
     status = EXIT_OK
     built: list[BuildResult] = []
     for path in inputs:

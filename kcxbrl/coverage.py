@@ -104,12 +104,13 @@ def _paragraph_tokens(block: Paragraph, prose: tuple[ProseFigure, ...]) -> list[
         line = block.ref.line + offset
         text = "".join(r.text for r in runs)
         for m in _NUMBER.finditer(text):
-            figure = by_position.get((line, m.start() + 1))
+            column = block.file_column(offset, m.start())
+            figure = by_position.get((line, column))
             if figure is not None:
                 if figure.fact is None:
-                    out.append(_entry(line, m.start() + 1, m.group(), "prose", figure.rule))
+                    out.append(_entry(line, column, m.group(), "prose", figure.rule))
                 continue
             before, after = text[max(0, m.start() - 12):m.start()], text[m.end():m.end() + 6]
             dated = _DATE_CONTEXT.search(before) or _DATE_CONTEXT.search(after) or re.fullmatch(r"(19|20)\d\d", m.group())
-            out.append(_entry(line, m.start() + 1, m.group(), "prose", "prose.date" if dated else "prose.noConcept"))
+            out.append(_entry(line, column, m.group(), "prose", "prose.date" if dated else "prose.noConcept"))
     return out

@@ -321,22 +321,22 @@ def cover_facts(document: Document, period: Period, profile: IssuerProfile) -> t
     return tuple(facts)
 
 
-def _cover_lines(document: Document) -> list[tuple[int, str]]:
-    """(line, text) of the text before the first table: the cover page and the opening."""
-    lines: list[tuple[int, str]] = []
+def _cover_lines(document: Document) -> list[tuple[Heading | Paragraph, int, str]]:
+    """(block, line offset, plain text) of the text before the first table: the cover page."""
+    lines: list[tuple[Heading | Paragraph, int, str]] = []
     for block in document.blocks:
         if isinstance(block, Heading):
-            lines.append((block.ref.line, block.text))
+            lines.append((block, 0, block.text))
         elif isinstance(block, Paragraph):
-            lines += [(block.ref.line + k, "".join(r.text for r in line)) for k, line in enumerate(block.lines)]
+            lines += [(block, k, "".join(r.text for r in line)) for k, line in enumerate(block.lines)]
         else:
             break
     return lines
 
 
-def _first_printed(lines: list[tuple[int, str]], pattern: str, file: str) -> SourceRef | None:
-    for line, text in lines:
+def _first_printed(lines: list[tuple[Heading | Paragraph, int, str]], pattern: str, file: str) -> SourceRef | None:
+    for block, offset, text in lines:
         m = re.search(pattern, text)  # the value group matches case and all: it is the fact's value
         if m:
-            return SourceRef(file=file, line=line, column=m.start(1) + 1)
+            return SourceRef(file=file, line=block.ref.line + offset, column=block.file_column(offset, m.start(1)))
     return None

@@ -56,7 +56,32 @@ class Row(Frozen):
         return self.cells[0].text if self.cells else ""
 
 
-class Heading(Frozen):
+class RunningText(Frozen):
+    """Text whose lines are runs. Markup and escapes (`**`, `<u>`, `US\\$`) are not in the runs'
+    text, so a character's place in the plain text and its column in the file can differ:
+    `file_columns` keeps, for each line where they differ, the file column of every plain
+    character (None where they do not)."""
+
+    file_columns: tuple[tuple[int, ...] | None, ...] = ()
+
+    def file_column(self, line_offset: int, plain_index: int) -> int:
+        """The 1-based file column of the plain text's character at plain_index."""
+        columns = self.file_columns[line_offset] if line_offset < len(self.file_columns) else None
+        if not columns:
+            return plain_index + 1
+        if plain_index >= len(columns):  # just past the end
+            return columns[-1] + 2 + plain_index - len(columns)
+        return columns[plain_index] + 1
+
+    def plain_index(self, line_offset: int, file_column: int) -> int:
+        """The inverse: where the character at a file column stands in the plain text."""
+        columns = self.file_columns[line_offset] if line_offset < len(self.file_columns) else None
+        if not columns:
+            return file_column - 1
+        return next((i for i, c in enumerate(columns) if c >= file_column - 1), len(columns))
+
+
+class Heading(RunningText):
     kind: Literal["heading"] = "heading"
     level: int
     runs: tuple[Run, ...]
@@ -67,7 +92,7 @@ class Heading(Frozen):
         return "".join(r.text for r in self.runs)
 
 
-class Paragraph(Frozen):
+class Paragraph(RunningText):
     kind: Literal["paragraph"] = "paragraph"
     lines: tuple[tuple[Run, ...], ...]  # one entry per source line (line breaks kept)
     ref: SourceRef

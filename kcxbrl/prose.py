@@ -56,10 +56,50 @@ def prose_figures(document: Document, taxonomy: Taxonomy, period: Period) -> lis
     figures: list[ProseFigure] = []
     for block in document.blocks:
         if isinstance(block, Paragraph):
-            for offset, line in enumerate(block.lines):
-                text = "".join(run.text for run in line)
-                figures += _line_figures(text, document.file, block.ref.line + offset, taxonomy, period)
+            for text, starts in _logical_lines(block):
+                found = _line_figures(text, document.file, starts[0][1], taxonomy, period)
+                figures += [_at_file_column(_moved(f, starts), block) for f in found]
     return figures
+
+
+def _at_file_column(figure: ProseFigure, block: Paragraph) -> ProseFigure:
+    """The figure's column in the file (its place in the plain text, with markup and escapes
+    put back: "US\\$327.9" is printed two columns further right than it reads)."""
+    column = block.file_column(figure.ref.line - block.ref.line, figure.ref.column - 1)
+    if column == figure.ref.column:
+        return figure
+    ref = figure.ref.model_copy(update={"column": column})
+    fact = figure.fact and figure.fact.model_copy(update={"id": f"p-{ref.line}-{column}", "source": ref})
+    return figure.model_copy(update={"ref": ref, "fact": fact})
+
+
+def _logical_lines(block: Paragraph) -> list[tuple[str, list[tuple[int, int]]]]:
+    """The paragraph's lines, a line and the one after the blank lines the reader kept inside a
+    paragraph broken mid-sentence joined by a space: (text, [(offset in text, source line)])."""
+    result: list[tuple[str, list[tuple[int, int]]]] = []
+    gap = False
+    for offset, runs in enumerate(block.lines):
+        text, line = "".join(run.text for run in runs), block.ref.line + offset
+        if not runs:
+            gap = bool(result)
+        elif gap:
+            joined, starts = result[-1]
+            result[-1] = (joined + " " + text, starts + [(len(joined) + 1, line)])
+            gap = False
+        else:
+            result.append((text, [(0, line)]))
+    return result
+
+
+def _moved(figure: ProseFigure, starts: list[tuple[int, int]]) -> ProseFigure:
+    """A figure found in a joined text, at its own source line and column."""
+    if len(starts) == 1:
+        return figure
+    at = figure.ref.column - 1
+    begin, line = max((s for s in starts if s[0] <= at), key=lambda s: s[0])
+    ref = figure.ref.model_copy(update={"line": line, "column": at - begin + 1})
+    fact = figure.fact and figure.fact.model_copy(update={"id": f"p-{line}-{ref.column}", "source": ref})
+    return figure.model_copy(update={"ref": ref, "fact": fact})
 
 
 def _line_figures(text: str, file: str, line: int, taxonomy: Taxonomy, period: Period) -> list[ProseFigure]:

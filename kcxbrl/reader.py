@@ -18,7 +18,7 @@ from pathlib import Path
 
 from kcxbrl.errors import InputError
 from kcxbrl.models import Cell, Document, Heading, Paragraph, Row, SourceRef, Table
-from kcxbrl.text import is_amount, parse_amount, parse_runs, plain
+from kcxbrl.text import is_amount, parse_amount, parse_runs, plain, plain_offsets
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024  # an announcement is well under 1 MB; 20 MB is surely not one
 # An announcement's tables have about a thousand cells; each cell costs a few kB as a model, so
@@ -224,12 +224,13 @@ def _take_text(file: str, lines: list[str], i: int, blocks: list) -> int:
     raw_block = "\n".join(line if line.strip() else "" for line in lines[start:i])
     runs = parse_runs(raw_block)
     per_line = _split_runs_by_line(runs)
+    columns = _file_columns(raw_block)
     ref = SourceRef(file=file, line=start + 1, column=len(lines[start]) - len(lines[start].lstrip()) + 1)
     level = _heading_level(raw_block) if i - start == 1 else None
     if level:
-        blocks.append(Heading(level=level, runs=per_line[0], ref=ref))
+        blocks.append(Heading(level=level, runs=per_line[0], ref=ref, file_columns=columns[:1]))
     else:
-        blocks.append(Paragraph(lines=tuple(per_line), ref=ref))
+        blocks.append(Paragraph(lines=tuple(per_line), ref=ref, file_columns=columns))
     return i
 
 
@@ -259,6 +260,24 @@ def _continuation(lines: list[str], start: int, end: int) -> int | None:
     if j >= len(lines) or _is_table_line(lines[j]) or not _CONTINUATION.match(plain(lines[j])):
         return None
     return j
+
+
+def _file_columns(raw_block: str) -> tuple[tuple[int, ...] | None, ...]:
+    """Per line of the block, the 0-based file column of each plain character, or None where
+    the plain line is the raw line (no markup, no escapes)."""
+    offsets = plain_offsets(raw_block)
+    if len(offsets) == len(raw_block):
+        return ()
+    result: list[tuple[int, ...] | None] = []
+    line_start, current = 0, []
+    for offset in offsets:
+        if raw_block[offset] == "\n":
+            result.append(tuple(current))
+            line_start, current = offset + 1, []
+            continue
+        current.append(offset - line_start)
+    result.append(tuple(current))
+    return tuple(None if list(cols) == list(range(len(cols))) else cols for cols in result)
 
 
 def _split_runs_by_line(runs) -> list[tuple]:

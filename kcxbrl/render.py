@@ -132,10 +132,10 @@ def _styled(run: Run) -> bool:
 def _block_view(block, by_cell: dict[tuple[int, int], Fact], inline: dict[int, list[tuple[int, dict]]]) -> dict:
     if isinstance(block, Heading):
         return {"kind": "heading", "level": block.level, "line": block.ref.line,
-                "segments": _line_segments(block.runs, inline.get(block.ref.line, []))}
+                "segments": _line_segments(block.runs, _in_plain_text(block, 0, inline))}
     if isinstance(block, Paragraph):
         return {"kind": "paragraph", "line": block.ref.line,
-                "lines": [_line_segments(line, inline.get(block.ref.line + k, [])) for k, line in enumerate(block.lines)]}
+                "lines": [_line_segments(line, _in_plain_text(block, k, inline)) for k, line in enumerate(block.lines)]}
     assert isinstance(block, Table)
     width = max((len(r.cells) for r in block.rows), default=0)
     rows = []
@@ -154,15 +154,21 @@ def _block_view(block, by_cell: dict[tuple[int, int], Fact], inline: dict[int, l
     return {"kind": "table", "rows": rows, "line": block.ref.line}
 
 
+def _in_plain_text(block: Heading | Paragraph, offset: int, inline: dict[int, list[tuple[int, dict]]]) -> list[tuple[int, dict]]:
+    """The facts of a line at their place in its plain text (facts keep file columns)."""
+    return [(block.plain_index(offset, column), view) for column, view in inline.get(block.ref.line + offset, [])]
+
+
 def _line_segments(runs: tuple[Run, ...], facts: list[tuple[int, dict]]) -> list[dict]:
-    """A line of running text as text segments and the facts tagged in it (each at its column)."""
+    """A line of running text as text segments and the facts tagged in it (each at its index
+    in the plain text)."""
     if not facts:
         return [{"runs": _runs(runs), "fact": None}]
     text = "".join(r.text for r in runs)
     segments: list[dict] = []
     pos = 0
-    for column, view in facts:
-        start, end = column - 1, column - 1 + len(view["shown"])
+    for index, view in facts:
+        start, end = index, index + len(view["shown"])
         if start < pos or text[start:end] != view["shown"]:
             continue  # not where expected: leave the text as it is rather than tag the wrong span
         segments.append({"runs": _runs(_slice(runs, pos, start)), "fact": None})

@@ -50,6 +50,24 @@ def parse_runs(raw: str) -> tuple[Run, ...]:
     return _merge(runs)
 
 
+def plain_offsets(raw: str) -> list[int]:
+    """For each character of the plain text parse_runs(raw) gives, its index in raw (the same
+    unescaping and the same balanced markers, so the two always agree)."""
+    if not _MAY_HAVE_MARKUP.search(raw):
+        return list(range(len(raw)))
+    chars: list[str] = []
+    offsets: list[int] = []
+    i = 0
+    while i < len(raw):  # unescape() with offsets
+        if raw[i] == "\\" and i + 1 < len(raw) and raw[i + 1] in "$*_#[]":
+            i += 1
+        chars.append(raw[i])
+        offsets.append(i)
+        i += 1
+    markup = {k for start, end, _ in _balanced_markers("".join(chars)) for k in range(start, end)}
+    return [offset for k, offset in enumerate(offsets) if k not in markup]
+
+
 def _balanced_markers(raw: str) -> list[tuple[int, int, str]]:
     """Markers that open and close in order, as (start, end, style)."""
     result: list[tuple[int, int, str]] = []

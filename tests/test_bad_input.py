@@ -512,3 +512,27 @@ def test_reader_time_is_linear_on_adversarial_shapes(shape):
     document = parse_lines("shape.txt", lines)
     assert time.perf_counter() - started < 8
     assert len(document.blocks) == 1
+
+
+def test_output_folder_that_is_a_file_is_a_one_line_error(tmp_path, capsys):
+    from kcxbrl.cli import main
+
+    target = tmp_path / "out"
+    target.write_text("not a folder", encoding="utf-8")
+    assert main(["build", "--out", str(target)]) == 3
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "output folder is a file" in err
+    assert target.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_a_broken_taxonomy_source_is_an_internal_error_in_one_line(monkeypatch, capsys, tmp_path):
+    import kcxbrl.cli as cli
+
+    def broken():
+        raise ValueError("undeclared concepts: Foo (mapping income)\nsecond line")
+
+    monkeypatch.setattr(cli, "default_taxonomy", broken)
+    assert cli.main(["build", "--out", str(tmp_path / "o")]) == 4
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "undeclared concepts: Foo" in err
+    assert not (tmp_path / "o").exists()

@@ -29,7 +29,7 @@ from kcxbrl.profile import load_profile
 from kcxbrl.reader import read_document
 from kcxbrl.resources import samples_dir
 from kcxbrl.taxonomy_model import default_taxonomy
-from kcxbrl.text import parse_amount, parse_runs, plain
+from kcxbrl.text import parse_amount, plain
 
 FUZZ = settings(max_examples=40, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -78,16 +78,15 @@ _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 def printed_value(lines: list[str], fact: Fact) -> tuple[str, Decimal | None]:
     """The figure printed at a fact's source: (its text, its value; None for a nil dash).
 
-    Table facts point at their cell's first character in the file. Prose facts point at their
-    digits in the line's text as the reader gives it (emphasis markup removed, `\\$` unescaped)."""
+    Table facts point at their cell's first character in the file, prose facts at their digits
+    in the file (markup and escapes before them counted as the file has them)."""
     assert fact.source.file == "fuzz.txt"
     assert 1 <= fact.source.line <= len(lines), fact
     raw = lines[fact.source.line - 1]
     at = fact.source.column - 1
     if fact.id.startswith("p-"):
-        text = "".join(run.text for run in parse_runs(raw))
-        m = _NUMBER.match(text, at)
-        assert m and (at == 0 or not text[at - 1].isdigit()), (fact, text[max(0, at - 20):at + 20])
+        m = _NUMBER.match(raw, at)
+        assert m and (at == 0 or not raw[at - 1].isdigit()), (fact, raw[max(0, at - 20):at + 20])
         return m.group(), Decimal(m.group().replace(",", ""))
     assert 0 <= at < len(raw), (fact, raw)
     assert at == 0 or raw[at - 1] in "\t " or "\t" not in raw, (fact, raw)  # the start of a cell

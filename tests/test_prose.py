@@ -48,9 +48,21 @@ def test_growth_rates_and_cut_sentences_stay_untagged_by_a_stated_rule():
     figures = {(f.ref.line, f.text): f for f in _prose("kc-2025-q2-press-release")}
     assert figures[(19, "31.7")].rule == "prose.growthRate"  # "increased by 31.7% from RMB1,234.5 million"
     assert figures[(19, "1,234.5")].fact is not None
-    # "from RMB204.0 million in the same period in" -- the paragraph breaks off: no period, no tag
-    assert figures[(35, "204.0")].fact is None and figures[(35, "204.0")].rule == "prose.periodUnknown"
     assert all(f.rule for f in figures.values() if f.fact is None)
+
+
+def test_a_figure_whose_period_follows_a_blank_line_gets_it():
+    """Press release lines 35/37: "... from RMB204.0 million in the same period in" / "" /
+    "2024 and decreased by 14.1% from RMB226.2 million last quarter": the paragraph goes on after
+    the blank line, so 204.0 is R&D of the second quarter of 2024 and 226.2 that of the first
+    quarter of 2025, each at its own line and file column."""
+    figures = {(f.ref.line, f.text): f for f in _prose("kc-2025-q2-press-release")}
+    q2_24, q1_25 = figures[(35, "204.0")].fact, figures[(37, "226.2")].fact
+    assert (q2_24.concept, q2_24.context.id, q2_24.unit, q2_24.value, q2_24.decimals) == (
+        "ResearchAndDevelopmentExpense", "D2024-04-01_2024-06-30", "CNY", 204000000, "-5")
+    assert (q1_25.concept, q1_25.context.id, q1_25.value) == ("ResearchAndDevelopmentExpense", "D2025-01-01_2025-03-31", 226200000)
+    raw = (samples_dir() / "kc-2025-q2-press-release.txt").read_text(encoding="utf-8").split("\n")
+    assert raw[34][q2_24.source.column - 1:].startswith("204.0") and q2_24.id == f"p-35-{q2_24.source.column}"
 
 
 def test_prose_facts_sit_in_the_text(built):
@@ -110,10 +122,20 @@ def test_paragraph_broken_by_a_blank_line_mid_sentence_is_one_paragraph():
     assert texts[2] == raw[36] and texts[2].startswith("2024 and decreased by 14.1% from RMB226.2 million last quarter.")
     assert not [b for b in document.blocks if b.ref.line in (36, 37)]
     figures = {(f.ref.line, f.text): f for f in _prose("kc-2025-q2-press-release")}
-    for line, digits in ((35, "204.0"), (37, "14.1"), (37, "226.2")):
-        column = figures[(line, digits)].ref.column
-        assert texts[line - 35][column - 1:].startswith(digits)
-    assert raw[36][figures[(37, "226.2")].ref.column - 1:].startswith("226.2")
+    for line, digits in ((35, "204.0"), (37, "14.1"), (37, "226.2")):  # file columns
+        assert raw[line - 1][figures[(line, digits)].ref.column - 1:].startswith(digits)
+
+
+def test_prose_figures_point_at_the_file_text_despite_markup_and_escapes():
+    """"(US\\$327.9¹ million)" on press release line 17: the escape puts the figure one column
+    further right in the file than in the text read; every prose figure of every sample points
+    at its own digits in the file."""
+    for path in sorted(samples_dir().glob("*.txt")):
+        raw = path.read_text(encoding="utf-8").split("\n")
+        for f in _prose(path.stem):
+            assert raw[f.ref.line - 1][f.ref.column - 1:].startswith(f.text), (path.name, f.ref, f.text)
+    figures = {(f.ref.line, f.text): f for f in _prose("kc-2025-q2-press-release")}
+    assert figures[(17, "327.9")].ref.column == 48
 
 
 LEAD = "The quarter went well. "  # a first line that is a sentence, never a heading

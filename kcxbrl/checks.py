@@ -23,6 +23,11 @@ without a figure in that context and unit are left out, a sum with no item is no
 and a sum binding a figure printed twice inconsistently is not evaluated (the duplicate is
 reported instead), as Calculations 1.1 does. A sum is inconsistent only when the intervals
 cannot meet: |sum of weighted items - total| > half unit of the total + half unit of each item.
+The currency the books are kept in (RMB here; every currency but the convenience translation's)
+foots: an issuer's table in thousands adds up exactly, so a column that misses by a unit it
+could lose to rounding is still reported (`source.sumDoesNotFoot`, a component or subtotal one
+unit off), where all the figures are printed to the same place. Translated figures and ratios
+are rounded one by one and are held to the interval rule only.
 A US$ figure is a rounded translation of an RMB figure that was itself rounded, so it is
 allowed the rounding of both: its own half unit plus its RMB figure's half unit divided by the
 rate (about 0.57 units for RMB7.2 per US$1.00). A US$ total that differs from the sum of its
@@ -56,6 +61,7 @@ from kcxbrl.models import Context, Fact, Finding, SourceRef
 from kcxbrl.taxonomy_model import Taxonomy
 
 USD_UNITS = ("USD", "USD_per_share")
+CURRENCY_UNITS = ("CNY", "USD")
 _EXACT = 10**6  # precision of an exact (INF) figure, for "the lower precision of the two"
 
 
@@ -240,6 +246,11 @@ def sum_findings(facts: Iterable[Fact], taxonomy: Taxonomy, rate: Decimal | None
                 allowed += half_unit(twin.decimals) / rate
         return allowed
 
+    def foots(unit: str) -> bool:
+        """Amounts in the currency the books are kept in foot exactly; translated (convenience)
+        figures and ratios are rounded one by one and need not."""
+        return unit in CURRENCY_UNITS and not (rate and unit in USD_UNITS)
+
     found: list[Finding] = []
     seen: set[tuple] = set()
     for role in taxonomy.roles:
@@ -252,7 +263,7 @@ def sum_findings(facts: Iterable[Fact], taxonomy: Taxonomy, rate: Decimal | None
                 if not consistent[(concept, context, unit)] or not keys or any(not consistent[key] for key, _ in keys):
                     continue
                 total, bound = bind((concept, context, unit), keys, role.id)
-                found += _check_sum(total, bound, role.id, slack, f"the {role.id} calculation")
+                found += _check_sum(total, bound, role.id, slack, f"the {role.id} calculation", foots(unit))
         if role.dimensions is None:
             continue
         for axis_name, axis in role.dimensions.axes.items():
@@ -270,19 +281,28 @@ def sum_findings(facts: Iterable[Fact], taxonomy: Taxonomy, rate: Decimal | None
                     continue
                 seen.add(done)
                 total, members = bind((concept, context, unit), [(key, 1) for key in member_keys], role.id)
-                found += _check_sum(total, members, role.id, slack, f"the breakdown by {axis_name}")
+                found += _check_sum(total, members, role.id, slack, f"the breakdown by {axis_name}", foots(unit))
     return found
 
 
-def _check_sum(total: Fact, items: list[tuple[Fact, int]], role: str, slack, what: str) -> list[Finding]:
+def _check_sum(total: Fact, items: list[tuple[Fact, int]], role: str, slack, what: str, foots: bool) -> list[Finding]:
     assert total.value is not None
     ok, computed, allowed = sum_meets(total.value, slack(total, role),
                                       [(w, f.value, slack(f, role)) for f, w in items if f.value is not None])
-    if ok:
+    if ok and not (foots and computed != total.value and _same_precision(total, items)):
         return []
     terms = " ".join(f"{'+' if w > 0 else '-'} {_label(f)} {_figure(f.value, total)} (line {f.source.line})"
                      for f, w in items if f.value is not None)
     terms = terms[2:] if terms.startswith("+ ") else terms
+    if ok:  # within rounding, but a column of the books' own figures does not foot
+        return [Finding(
+            severity="warning", code="source.sumDoesNotFoot",
+            message=(f"{_label(total)} prints {_figure(total.value, total)} ({total.concept}, {total.context.id}, {total.unit}) "
+                     f"but {what} makes it {terms} = {_figure(computed, total)}: the {total.unit} column does not foot "
+                     f"(off by {_figure(computed - total.value, total)}; within rounding, but figures in the currency "
+                     "the books are kept in add up exactly where the issuer foots its tables)"),
+            ref=total.source, facts=(total.id, *(f.id for f, _ in items)),
+            refs=tuple(f.source for f, _ in items))]
     return [Finding(
         severity="warning", code="source.sumDisagrees",
         message=(f"{_label(total)} prints {_figure(total.value, total)} ({total.concept}, {total.context.id}, {total.unit}) "
@@ -291,6 +311,11 @@ def _check_sum(total: Fact, items: list[tuple[Fact, int]], role: str, slack, wha
                  f"({_figure(allowed, total, exact=True)})"),
         ref=total.source, facts=(total.id, *(f.id for f, _ in items)),
         refs=tuple(f.source for f, _ in items))]
+
+
+def _same_precision(total: Fact, items: list[tuple[Fact, int]]) -> bool:
+    """All printed to the same place (a total in thousands of lines in thousands)."""
+    return all(f.decimals == total.decimals for f, _ in items)
 
 
 def _label(fact: Fact) -> str:

@@ -301,6 +301,23 @@ def test_table_without_a_header_is_reported_not_tagged(tmp_path, capsys, caption
     assert fact_lines(out, "headless") & set(range(at - 40, at))
 
 
+def test_income_statement_without_a_header_leaves_no_sum_across_tables(tmp_path, capsys):
+    """The press release's income statement loses its three header rows (lines 176-178): its rows
+    are reported, not tagged, and the totals that other tables and the prose still tag (gross
+    profit in the reconciliation, revenue in the text) are not summed against each other: the
+    package still validates with no inconsistency, and the build reports the source's state (1)."""
+    lines = sample("kc-2025-q2-press-release.txt")
+    assert lines[175].startswith("\tThree Months Ended") and lines[177].startswith("\tRMB")
+    del lines[175:178]
+    path = tmp_path / "no-is-header.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    out = tmp_path / "out"
+    code, stdout, err = run_build(capsys, out, path)
+    assert code == 1, (stdout, err)
+    assert err == "" and "0 errors, 0 warnings, 0 inconsistencies, 0 failed assertions" in stdout
+    assert {f["ref"]["line"] for f in findings(out, "no-is-header") if f["code"] == "table.unalignedRow"} >= {179, 180, 181}
+
+
 def test_prose_only_document_is_one_clear_error(tmp_path, capsys):
     """The announcement's text without any table: nothing to tag, nothing written."""
     lines = [line for line in sample(ANNUAL) if "\t" not in line]

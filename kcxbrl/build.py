@@ -24,7 +24,6 @@ from kcxbrl.package import package_files, publish, schema_ref, staging, unprinte
 from kcxbrl.profile import IssuerProfile
 from kcxbrl.reader import read_document
 from kcxbrl.render import render_report
-from kcxbrl.tables import convenience_rate
 from kcxbrl.taxonomy_model import Taxonomy
 
 ENTITY_SCHEME = "http://www.sec.gov/CIK"
@@ -63,10 +62,9 @@ class BuildResult(BaseModel):
 def make_filing(path: Path, taxonomy: Taxonomy, profile: IssuerProfile) -> Filing:
     document = read_document(path)
     tagging = tag_document(document, taxonomy, profile)
-    rate = convenience_rate(document)
     # the sums this report prints: the taxonomy's, less the arcs its entry schema prohibits
-    prohibited = {(arc.role.id, arc.total, arc.item) for arc in unprinted_calc_arcs(tagging.facts, taxonomy)}
-    sums = sum_findings(tagging.facts, taxonomy, rate[0] if rate else None, prohibited)
+    prohibited = tuple((arc.role.id, arc.total, arc.item) for arc in unprinted_calc_arcs(tagging.facts, taxonomy))
+    sums = sum_findings(tagging.facts, taxonomy, tagging.rate, prohibited)
     return Filing(
         document=document,
         tables=tagging.tables,
@@ -75,6 +73,7 @@ def make_filing(path: Path, taxonomy: Taxonomy, profile: IssuerProfile) -> Filin
         text_blocks=tagging.text_blocks,
         text_facts=cover_facts(document, tagging.period, profile),
         findings=tagging.findings + tuple(sums),
+        unprinted_calc=prohibited,
         schema_ref=schema_ref(document.name),
         entity_scheme=ENTITY_SCHEME,
         entity_id=profile.cik,
@@ -87,7 +86,7 @@ def generate(path: Path, taxonomy: Taxonomy, profile: IssuerProfile) -> tuple[Fi
     name = filing.document.name
     title = f"{profile.name}: {name}"
     report = render_report(filing, title)
-    return filing, package_files(name, report, taxonomy, filing.facts)
+    return filing, package_files(name, report, taxonomy, filing.unprinted_calc)
 
 
 def build_one(path: Path, out: Path, taxonomy: Taxonomy, profile: IssuerProfile, *, validate: bool = True) -> BuildResult:

@@ -39,10 +39,12 @@ class Tagging:
     period: Period  # the document's reporting period (duration)
     prose: tuple[ProseFigure, ...] = ()  # every figure found in paragraphs, tagged or not
     text_blocks: tuple[TextBlock, ...] = ()  # notes and policies
+    rate: Decimal | None = None  # the stated RMB per US$1.00 convenience rate
 
 
 def tag_document(document: Document, taxonomy: Taxonomy, profile: IssuerProfile) -> Tagging:
-    rate = convenience_rate(document)
+    stated = convenience_rate(document)
+    rate = stated[0] if stated else None
     findings: list[Finding] = []
     facts: list[Fact] = []
     unplaced: list[Unplaced] = []
@@ -59,7 +61,7 @@ def tag_document(document: Document, taxonomy: Taxonomy, profile: IssuerProfile)
                 break
             period = _reporting_period(facts, document)
         ctx = TableContext(title=title, default_scale=profile.default_scale,
-                           rate=rate[0] if rate else None, instant_by_default=bool(kind and kind.instant),
+                           rate=rate, instant_by_default=bool(kind and kind.instant),
                            measures=kind.measures if kind else (),
                            as_of=(stated_date(title) or period.end) if kind and kind.measures and period else None)
         analysed, table_findings = analyse_table(index, table, ctx, kind.kind if kind else None)
@@ -76,16 +78,16 @@ def tag_document(document: Document, taxonomy: Taxonomy, profile: IssuerProfile)
     tables = [analysed_tables[i] for i in sorted(analysed_tables)]
     prose = prose_figures(document, taxonomy, period)
     prose_facts = [figure.fact for figure in prose if figure.fact is not None]
-    placed, placing = place_rows(unplaced, facts + prose_facts, relations(taxonomy), rate[0] if rate else None)
+    placed, placing = place_rows(unplaced, facts + prose_facts, relations(taxonomy), rate)
     facts += placed
     findings += placing
     findings += figure_disagreements([*facts, *prose_facts])
     facts += prose_facts
-    findings += translation_findings(facts, rate[0] if rate else None, taxonomy)
+    findings += translation_findings(facts, rate, taxonomy)
     notes, note_findings = text_blocks(document, taxonomy, period)
     findings += note_findings
     return Tagging(tables=tuple(tables), facts=tuple(facts), findings=tuple(findings), period=period, prose=tuple(prose),
-                   text_blocks=tuple(notes))
+                   text_blocks=tuple(notes), rate=rate)
 
 
 # ---------------------------------------------------------------- table facts

@@ -266,6 +266,9 @@ class Filing(Frozen):
     text_facts: tuple[TextFact, ...]
     text_blocks: tuple[TextBlock, ...] = ()
     findings: tuple[Finding, ...]
+    # (role, total, item) of the taxonomy sums whose item this report's statement does not print:
+    # its entry schema prohibits them, and the sum check leaves them out
+    unprinted_calc: tuple[tuple[str, str, str], ...] = ()
     schema_ref: str
     entity_scheme: str
     entity_id: str

@@ -47,8 +47,10 @@ def unprinted_calc_arcs(facts: tuple[Fact, ...], taxonomy: Taxonomy) -> list[Cal
             if arc.item not in in_role.get(arc.role.id, set()) and arc.item in everywhere]
 
 
-def package_files(name: str, report: bytes, taxonomy: Taxonomy, facts: tuple[Fact, ...]) -> dict[str, bytes]:
-    """Every file of the package, by its path inside the zip."""
+def package_files(name: str, report: bytes, taxonomy: Taxonomy,
+                  unprinted: tuple[tuple[str, str, str], ...]) -> dict[str, bytes]:
+    """Every file of the package, by its path inside the zip. `unprinted`: (role, total, item)
+    of the sums the report's entry schema prohibits (Filing.unprinted_calc)."""
     files = {
         f"{name}/META-INF/reportPackage.json": (
             json.dumps({"documentInfo": {"documentType": REPORT_PACKAGE_TYPE}}, indent=2) + "\n"
@@ -61,7 +63,8 @@ def package_files(name: str, report: bytes, taxonomy: Taxonomy, facts: tuple[Fac
     for rel, data in taxonomy_files(taxonomy).items():
         if not rel.startswith("META-INF/"):
             files[f"{name}/taxonomy/{rel}"] = data
-    for rel, data in build_report_extension(name, unprinted_calc_arcs(facts, taxonomy)).items():
+    prohibited = [arc for arc in calc_arcs(taxonomy) if (arc.role.id, arc.total, arc.item) in set(unprinted)]
+    for rel, data in build_report_extension(name, prohibited).items():
         files[f"{name}/taxonomy/{rel}"] = data
     return files
 

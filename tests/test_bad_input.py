@@ -51,6 +51,13 @@ def run_build(capsys, out: Path, *inputs: Path) -> tuple[int, str, str]:
     return code, captured.out, captured.err
 
 
+def build_text(capsys, tmp_path: Path, name: str, lines: list[str]) -> tuple[int, str, str]:
+    """Write `lines` as tmp_path/name and build it into tmp_path/out."""
+    path = tmp_path / name
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return run_build(capsys, tmp_path / "out", path)
+
+
 def assert_nothing_written(out: Path, stem: str) -> None:
     names = sorted(p.name for p in out.iterdir()) if out.exists() else []
     assert f"{stem}.xbri" not in names
@@ -114,10 +121,8 @@ def test_control_character_is_reported_with_line_and_column(tmp_path, capsys):
     lines = sample_lines()
     at = lines.index("FINAL DIVIDEND")
     lines[at:at] = ["The bell\x07 rang.", ""]
-    path = tmp_path / "bell.txt"
-    path.write_text("\n".join(lines), encoding="utf-8")
     out = tmp_path / "out"
-    code, _, err = run_build(capsys, out, path)
+    code, _, err = build_text(capsys, tmp_path, "bell.txt", lines)
     assert code == 3
     message = assert_one_error_line(err, "bell.txt", at + 1)
     assert "U+0007" in message and "column 9" in message
@@ -130,10 +135,8 @@ def test_page_breaks_are_whitespace(tmp_path, capsys):
     at = lines.index("FINAL DIVIDEND")
     lines[at] = "\f" + lines[at]
     lines[at + 2] = lines[at + 2].replace(" the ", " the\f", 1).replace(" a ", " a\v", 1)
-    path = tmp_path / "pages.txt"
-    path.write_text("\n".join(lines), encoding="utf-8")
     out = tmp_path / "out"
-    code, stdout, err = run_build(capsys, out, path)
+    code, stdout, err = build_text(capsys, tmp_path, "pages.txt", lines)
     assert code == 1, (stdout, err)  # 1: the sample's own prose/table disagreement, nothing else
     raw = (out / "pages" / "reports" / "pages.xhtml").read_bytes()
     assert b"\x0c" not in raw and b"\x0b" not in raw
@@ -170,11 +173,9 @@ def test_markup_in_text_is_escaped(tmp_path, capsys):
     lines[row + 1:row + 1] = [f"{LABEL}\t\t1\t2\t3", f"{TAG_LABEL}\t\t4\t5\t6"]
     at = lines.index("FINAL DIVIDEND")
     lines[at:at] = [INJECTED, ""]
-    path = tmp_path / "inject.txt"
-    path.write_text("\n".join(lines), encoding="utf-8")
     out = tmp_path / "out"
 
-    code, stdout, err = run_build(capsys, out, path)
+    code, stdout, err = build_text(capsys, tmp_path, "inject.txt", lines)
     assert code == 1, (stdout, err)  # 1: the sample's own prose/table disagreement, nothing else
     assert err == ""
 
@@ -241,10 +242,8 @@ def cut_mid_row(lines: list[str], fraction: float = 0.4) -> tuple[list[str], int
 def test_truncated_announcement_gives_a_valid_package_with_what_it_could_tag(tmp_path, capsys):
     lines, cut = cut_mid_row(sample(ANNUAL))
     assert "\t" in lines[-1] and not lines[-1].endswith("\t")  # cut inside a table row
-    path = tmp_path / "cut.txt"
-    path.write_text("\n".join(lines), encoding="utf-8")
     out = tmp_path / "out"
-    code, stdout, err = run_build(capsys, out, path)
+    code, stdout, err = build_text(capsys, tmp_path, "cut.txt", lines)
     assert code == 1, (stdout, err)  # 1: the sample's own prose/table disagreement, nothing else
     assert err == "" and "0 errors, 0 warnings" in stdout
     assert_only_published(out, "cut")
@@ -259,10 +258,8 @@ def test_truncated_announcement_gives_a_valid_package_with_what_it_could_tag(tmp
 def test_truncated_press_release_without_a_duration_statement_is_one_clear_error(tmp_path, capsys):
     # cut inside the balance sheet: the income statement never comes
     lines, cut = cut_mid_row(sample("kc-2025-q2-press-release.txt"))
-    path = tmp_path / "cut-q2.txt"
-    path.write_text("\n".join(lines), encoding="utf-8")
     out = tmp_path / "out"
-    code, stdout, err = run_build(capsys, out, path)
+    code, stdout, err = build_text(capsys, tmp_path, "cut-q2.txt", lines)
     assert code == 3, (stdout, err)
     assert_one_error_line(err, "cut-q2.txt")
     assert stdout == ""
@@ -287,10 +284,8 @@ def test_table_without_a_header_is_reported_not_tagged(tmp_path, capsys, caption
     del lines[at + 4:at + 7]
     rows = list(range(at + 5, at + 12))  # 1-based lines of the seven cash flow rows, now header-less
     assert all(re.search(r"\t(<u>)?\(?\d", lines[r - 1]) for r in rows) and lines[rows[-1]] == ""
-    path = tmp_path / "headless.txt"
-    path.write_text("\n".join(lines), encoding="utf-8")
     out = tmp_path / "out"
-    code, stdout, err = run_build(capsys, out, path)
+    code, stdout, err = build_text(capsys, tmp_path, "headless.txt", lines)
     assert code == 1, (stdout, err)
     assert err == "" and "0 errors, 0 warnings" in stdout
     assert_only_published(out, "headless")
@@ -309,10 +304,8 @@ def test_income_statement_without_a_header_leaves_no_sum_across_tables(tmp_path,
     lines = sample("kc-2025-q2-press-release.txt")
     assert lines[175].startswith("\tThree Months Ended") and lines[177].startswith("\tRMB")
     del lines[175:178]
-    path = tmp_path / "no-is-header.txt"
-    path.write_text("\n".join(lines), encoding="utf-8")
     out = tmp_path / "out"
-    code, stdout, err = run_build(capsys, out, path)
+    code, stdout, err = build_text(capsys, tmp_path, "no-is-header.txt", lines)
     assert code == 1, (stdout, err)
     assert err == "" and "0 errors, 0 warnings, 0 inconsistencies, 0 failed assertions" in stdout
     assert {f["ref"]["line"] for f in findings(out, "no-is-header") if f["code"] == "table.unalignedRow"} >= {179, 180, 181}
@@ -321,10 +314,8 @@ def test_income_statement_without_a_header_leaves_no_sum_across_tables(tmp_path,
 def test_prose_only_document_is_one_clear_error(tmp_path, capsys):
     """The announcement's text without any table: nothing to tag, nothing written."""
     lines = [line for line in sample(ANNUAL) if "\t" not in line]
-    path = tmp_path / "words.txt"
-    path.write_text("\n".join(lines), encoding="utf-8")
     out = tmp_path / "out"
-    code, stdout, err = run_build(capsys, out, path)
+    code, stdout, err = build_text(capsys, tmp_path, "words.txt", lines)
     assert code == 3, (stdout, err)
     assert "no financial statement" in assert_one_error_line(err, "words.txt")
     assert_nothing_written(out, "words")
@@ -365,10 +356,8 @@ def test_nul_byte_in_an_announcement_names_its_line(tmp_path, capsys):
     lines = sample(ANNUAL)
     at = lines.index(BALANCE_ROW)
     lines[at] = lines[at].replace("99,194", "99,\x00194")
-    path = tmp_path / "nul.txt"
-    path.write_text("\n".join(lines), encoding="utf-8")
     out = tmp_path / "out"
-    code, stdout, err = run_build(capsys, out, path)
+    code, stdout, err = build_text(capsys, tmp_path, "nul.txt", lines)
     assert code == 3, (stdout, err)
     assert "NUL" in assert_one_error_line(err, "nul.txt", at + 1)
     assert_nothing_written(out, "nul")
@@ -381,10 +370,8 @@ def test_very_long_lines(tmp_path, capsys):
     words = "Lorem ipsum 1,234.5 dolor sit amet, " * 3000
     row = "Mystery row\t" + "\t".join(f"{k:,}" for k in range(3000))
     lines[at:at] = [words, "", row, ""]
-    path = tmp_path / "long.txt"
-    path.write_text("\n".join(lines), encoding="utf-8")
     out = tmp_path / "out"
-    code, stdout, err = run_build(capsys, out, path)
+    code, stdout, err = build_text(capsys, tmp_path, "long.txt", lines)
     assert code in (0, 1), (stdout, err)
     assert err == "" and "0 errors, 0 warnings" in stdout
     assert_only_published(out, "long")
@@ -425,11 +412,9 @@ def test_injected_markup_stays_text(tmp_path, capsys):
     lines[row + 1:row + 1] = injected_rows
     at = lines.index("FINAL DIVIDEND")
     lines[at:at] = [HOSTILE_PROSE, "", HOSTILE_LABELS[0], "", HOSTILE_LABELS[1], ""]
-    path = tmp_path / "hostile.txt"
-    path.write_text("\n".join(lines), encoding="utf-8")
     out = tmp_path / "out"
 
-    code, stdout, err = run_build(capsys, out, path)
+    code, stdout, err = build_text(capsys, tmp_path, "hostile.txt", lines)
     assert code == 1, (stdout, err)  # 1: the sample's own prose/table disagreement, nothing else
     assert err == "" and "0 errors, 0 warnings" in stdout
     assert_only_published(out, "hostile")

@@ -3,7 +3,7 @@
     python -m kcxbrl.benchmark [--repeat N]
 
 For each bundled sample: (a) generate = `build.generate` (read, tag, render, package files) plus
-`package.zip_bytes`, in memory, no Arelle, no disk writes; (b) Arelle = `arelle_adapter.validate`
+`publish.zip_bytes`, in memory, no Arelle, no disk writes; (b) Arelle = `validation.validate`
 of the .xbri written to a temporary folder. Each is timed with time.perf_counter after one warm-up
 run, best of N. Prints a markdown table, the Arelle import time and the machine.
 """
@@ -20,12 +20,13 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from kcxbrl import arelle_adapter
+from kcxbrl import validate as validation
 from kcxbrl.build import generate
 from kcxbrl.cli import bundled_samples
-from kcxbrl.package import zip_bytes
+from kcxbrl.publish import zip_bytes
 from kcxbrl.profile import load_profile
-from kcxbrl.taxonomy_model import default_taxonomy
+from kcxbrl.dts import default_taxonomy
+
 
 _ARELLE_IMPORT = (
     "from arelle.api.Session import Session\n"
@@ -73,8 +74,8 @@ def run(repeat: int) -> str:
             facts = filing.fact_count
             xbri = Path(tmp) / f"{name}.xbri"
             xbri.write_bytes(package)
-            reports: list[arelle_adapter.ValidationReport] = []
-            arelle = best_of(repeat, lambda: reports.append(arelle_adapter.validate(xbri)))
+            reports: list[validation.ValidationReport] = []
+            arelle = best_of(repeat, lambda: reports.append(validation.validate(xbri)))
             report = reports[-1]
             if report.fact_count != facts:
                 notes.append(f"{name}: Arelle loaded {report.fact_count} facts")

@@ -19,14 +19,15 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from kcxbrl import arelle_adapter
-from kcxbrl.build import BuildResult, build_one, findings_json
-from kcxbrl.checks import ReportedFact, comparative_findings, load_report, reported_facts
-from kcxbrl.models import Finding
+from kcxbrl import validate as validation
+from kcxbrl.build import BuildResult, build_one
+from kcxbrl.check import ReportedFact, comparative_findings, load_report, reported_facts
+from kcxbrl.dts import default_taxonomy
 from kcxbrl.errors import KcxbrlError
+from kcxbrl.findings import Finding
 from kcxbrl.profile import DEFAULT_PROFILE, load_profile
+from kcxbrl.publish import findings_json
 from kcxbrl.resources import samples_dir
-from kcxbrl.taxonomy_model import default_taxonomy
 
 EXIT_OK, EXIT_SOURCE, EXIT_INVALID, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
@@ -171,7 +172,7 @@ def _exported(package: Path) -> list[ReportedFact]:
 
     with tempfile.TemporaryDirectory() as tmp:
         target = Path(tmp) / f"{package.stem}.json"
-        report = arelle_adapter.validate(package, export_json=target)
+        report = validation.validate(package, export_json=target)
         if not target.exists():
             raise ValueError(f"Arelle could not load it ({report.errors} errors)")
         oim = json.loads(target.read_text(encoding="utf-8"))
@@ -183,7 +184,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if not path.exists():
         print(f"error: {path}: file not found", file=sys.stderr)
         return EXIT_UNUSABLE
-    report = arelle_adapter.validate(path)
+    report = validation.validate(path)
     for m in report.messages:
         where = f"{m.href or path.name}:{m.line}" if m.line else (m.href or path.name)
         print(f"{m.level} {m.code} {where} {m.text}")

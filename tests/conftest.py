@@ -11,7 +11,7 @@ import pytest
 from kcxbrl.build import BuildResult, build_one
 from kcxbrl.cli import bundled_samples
 from kcxbrl.profile import load_profile
-from kcxbrl.taxonomy_model import default_taxonomy
+from kcxbrl.dts import default_taxonomy
 
 SAMPLE_NAMES = [p.stem for p in bundled_samples()]
 

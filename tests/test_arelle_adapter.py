@@ -1,4 +1,4 @@
-"""Tests of kcxbrl.arelle_adapter against the real, installed Arelle (never mocked).
+"""Tests of kcxbrl.validate.arelle_adapter against the real, installed Arelle (never mocked).
 
 A small but real report package is built in tmp_path from the hand-written files in
 tests/fixtures/minimal_package (taxonomy with a Calculations 1.1 linkbase and a formula value
@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from kcxbrl.arelle_adapter import ArelleMessage, ValidationReport, arelle_home, validate, validate_taxonomy
+from kcxbrl.validate.arelle_adapter import ArelleMessage, ValidationReport, arelle_home, validate, validate_taxonomy
 
 FIXTURE = Path(__file__).parent / "fixtures" / "minimal_package"
 NAME = "minimal"
@@ -288,7 +288,7 @@ def test_arelle_config_dir_is_not_home_and_env_is_restored(tmp_path: Path) -> No
 
 
 def test_importing_the_adapter_does_not_import_arelle() -> None:
-    code = "import sys, kcxbrl.arelle_adapter; sys.exit('arelle' in sys.modules)"
+    code = "import sys, kcxbrl.validate.arelle_adapter; sys.exit('arelle' in sys.modules)"
     project = Path(__file__).resolve().parents[1]
     result = subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

@@ -480,7 +480,7 @@ def test_a_flood_of_cells_is_refused_at_its_line(tmp_path, capsys, shape):
     """Well under 20 MB but ~100x the table cells of an announcement: refused in one line at the
     line where the count passes the limit, before any cell is built (it used to take minutes and
     gigabytes: every cell is a model)."""
-    from kcxbrl.reader import MAX_TABLE_CELLS
+    from kcxbrl.read import MAX_TABLE_CELLS
 
     path = tmp_path / "flood.txt"
     if shape == "tabs":
@@ -504,7 +504,7 @@ def test_reader_time_is_linear_on_adversarial_shapes(shape):
     loose on purpose."""
     import time
 
-    from kcxbrl.reader import parse_lines
+    from kcxbrl.read import parse_lines
 
     lines = {
         "fragments": ["We grew in", ""] + ["and more in", ""] * 20_000 + ["the end."],

@@ -1,4 +1,4 @@
-"""The checks of the announcements' own figures (kcxbrl/checks.py): sums with Calculations 1.1
+"""The checks of the announcements' own figures (kcxbrl/check/): sums with Calculations 1.1
 rounding, the same figure printed twice, comparatives across documents."""
 
 from __future__ import annotations
@@ -10,12 +10,14 @@ from decimal import Decimal
 
 import pytest
 
-from kcxbrl.checks import (
-    ReportedFact, agree, comparative_findings, figure_disagreements, load_report, reported_facts, sum_findings, sum_meets,
+from kcxbrl.check import (
+    ReportedFact, comparative_findings, figure_disagreements, load_report, reported_facts, sum_findings,
 )
 from kcxbrl.cli import bundled_samples, main
-from kcxbrl.models import Context, Fact, Period, SourceRef
-from kcxbrl.taxonomy_model import Axis, Concept, Dimensions, Role, Summation, Taxonomy
+from kcxbrl.dts.model import Axis, Concept, Dimensions, Role, Summation, Taxonomy
+from kcxbrl.findings import SourceRef
+from kcxbrl.rounding import agree, sum_meets
+from kcxbrl.understand import Context, Fact, Period
 
 from conftest import SAMPLE_NAMES
 
@@ -243,14 +245,14 @@ def test_the_sum_check_finds_a_changed_aging_bucket(built):
     5 thousand (six figures in thousands allow 3): the aging table's total (line 574) no longer
     meets its five buckets."""
     from kcxbrl.build import make_filing
-    from kcxbrl.package import unprinted_calc_arcs
+    from kcxbrl.understand.facts import unprinted_calc
     from kcxbrl.profile import load_profile
-    from kcxbrl.taxonomy_model import default_taxonomy
+    from kcxbrl.dts import default_taxonomy
 
     taxonomy = default_taxonomy()
     path = next(p for p in bundled_samples() if p.stem == "kc-2025-h1-interim-results")
     filing = make_filing(path, taxonomy, load_profile())
-    prohibited = {(a.role.id, a.total, a.item) for a in unprinted_calc_arcs(filing.facts, taxonomy)}
+    prohibited = set(unprinted_calc(list(filing.facts), taxonomy))
     assert sum_findings(filing.facts, taxonomy, D("7.1636"), prohibited) == []
     bucket = next(f for f in filing.facts if f.source.line == 573 and f.unit == "CNY"
                   and f.context.period.end == date(2025, 6, 30))  # More than 1 year: 70,374

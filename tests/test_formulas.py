@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from kcxbrl import arelle_adapter
-from kcxbrl.taxonomy_gen import FOR, FORMULA_NSMAP, SCHEMA_FILE, build_formulas, build_schema, formula_variables
-from kcxbrl.taxonomy_model import default_taxonomy
+from kcxbrl.validate import arelle_adapter
+from kcxbrl.dts.generate import FOR, FORMULA_NSMAP, SCHEMA_FILE, build_formulas, build_schema, formula_variables
+from kcxbrl.dts import default_taxonomy
 
 from conftest import SAMPLE_NAMES, Built
 

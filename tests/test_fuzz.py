@@ -23,13 +23,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kcxbrl.errors import InputError
-from kcxbrl.facts import tag_document
-from kcxbrl.models import Fact, Table
+from kcxbrl.understand import understand
+from kcxbrl.read import Table
+from kcxbrl.understand import Fact
 from kcxbrl.profile import load_profile
-from kcxbrl.reader import read_document
+from kcxbrl.read import read_document
 from kcxbrl.resources import samples_dir
-from kcxbrl.taxonomy_model import default_taxonomy
-from kcxbrl.text import parse_amount, plain
+from kcxbrl.dts import default_taxonomy
+from kcxbrl.read import parse_amount, plain
 
 FUZZ = settings(max_examples=40, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -64,7 +65,7 @@ def read_and_tag(data: bytes, name: str = "fuzz.txt"):
         path.write_bytes(data)
         try:
             document = read_document(path)
-            return document, tag_document(document, taxonomy, profile)
+            return document, understand(document, taxonomy, profile)
         except InputError as exc:
             assert str(exc).startswith(name) and "\n" not in str(exc)
             return None

@@ -7,11 +7,11 @@ from decimal import Decimal
 
 import pytest
 
-from kcxbrl.facts import tag_document
+from kcxbrl.understand import understand
 from kcxbrl.profile import load_profile
-from kcxbrl.reader import read_document
+from kcxbrl.read import read_document
 from kcxbrl.resources import samples_dir
-from kcxbrl.taxonomy_model import default_taxonomy
+from kcxbrl.dts import default_taxonomy
 
 from test_golden_facts import FY24, FY25, H1_23, Q1_25, Q2_24, REV
 
@@ -41,7 +41,7 @@ def test_prose_fact(built, sample, concept, period, unit, value, decimals, dims)
 
 def _prose(sample: str):
     document = read_document(samples_dir() / f"{sample}.txt")
-    return tag_document(document, default_taxonomy(), load_profile()).prose
+    return understand(document, default_taxonomy(), load_profile()).prose
 
 
 def test_growth_rates_and_cut_sentences_stay_untagged_by_a_stated_rule():
@@ -110,7 +110,7 @@ def test_paragraph_broken_by_a_blank_line_mid_sentence_is_one_paragraph():
     """Press release lines 35-37: "... from RMB204.0 million in the same period in" / "" /
     "2024 and decreased by 14.1% from RMB226.2 million last quarter. ..." is one paragraph; the
     blank line stays an (empty) line of it, so every figure keeps its file line and column."""
-    from kcxbrl.models import Paragraph
+    from kcxbrl.read import Paragraph
 
     path = samples_dir() / "kc-2025-q2-press-release.txt"
     raw = path.read_text(encoding="utf-8").split("\n")
@@ -158,8 +158,8 @@ LEAD = "The quarter went well. "  # a first line that is a sentence, never a hea
     ("Revenue by service line", "2024 and 2025 compared", False),  # nor is a caption
 ])
 def test_which_paragraphs_a_blank_line_breaks(first, second, joined):
-    from kcxbrl.models import Paragraph
-    from kcxbrl.reader import parse_lines
+    from kcxbrl.read import Paragraph
+    from kcxbrl.read import parse_lines
 
     document = parse_lines("t.txt", [first, "", "", second, "", "Last words."])
     starts = [b.ref.line for b in document.blocks]

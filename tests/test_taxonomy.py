@@ -7,15 +7,15 @@ import shutil
 
 import pytest
 
-from kcxbrl import arelle_adapter
+from kcxbrl.validate import arelle_adapter
 from kcxbrl.resources import taxonomy_dir
-from kcxbrl.taxonomy_gen import OUTPUT_DIR, stale_files, taxonomy_files
-from kcxbrl.taxonomy_model import SCHEMA_FILE, default_taxonomy, load_taxonomy
+from kcxbrl.dts.generate import OUTPUT_DIR, stale_files, taxonomy_files
+from kcxbrl.dts import SCHEMA_FILE, default_taxonomy, load_taxonomy
 
 
 def test_committed_taxonomy_files_are_current():
     stale = stale_files(taxonomy_dir() / OUTPUT_DIR, default_taxonomy())
-    assert stale == [], f"run: python -m kcxbrl.taxonomy_gen (stale: {stale})"
+    assert stale == [], f"run: python -m kcxbrl.dts (stale: {stale})"
 
 
 def test_taxonomy_alone_loads_clean_offline():

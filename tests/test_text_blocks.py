@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from lxml import etree
 
-from kcxbrl.facts import tag_document
+from kcxbrl.understand import understand
 from kcxbrl.profile import load_profile
-from kcxbrl.reader import read_document
+from kcxbrl.read import read_document
 from kcxbrl.resources import samples_dir
-from kcxbrl.taxonomy_model import default_taxonomy
+from kcxbrl.dts import default_taxonomy
 
 from test_golden_facts import FY25, H1_23
 
@@ -77,7 +77,7 @@ def test_a_note_without_a_concept_is_reported_not_tagged(tmp_path):
     assert marker in source
     changed = tmp_path / "kc-extra-note.txt"
     changed.write_text(source.replace(marker, "7. COMMITMENTS AND CONTINGENCIES"), encoding="utf-8")
-    tagging = tag_document(read_document(changed), default_taxonomy(), load_profile())
+    tagging = understand(read_document(changed), default_taxonomy(), load_profile())
     unmapped = [f for f in tagging.findings if f.code == "textBlock.unmapped"]
     assert [(f.ref.line, "COMMITMENTS AND CONTINGENCIES" in f.message) for f in unmapped] == [(628, True)]
     assert "DividendsTextBlock" not in {b.concept for b in tagging.text_blocks}

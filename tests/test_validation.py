@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from kcxbrl import arelle_adapter
+from kcxbrl.validate import arelle_adapter
 from kcxbrl.build import build_one
 from kcxbrl.cli import bundled_samples, main
 from kcxbrl.profile import load_profile
-from kcxbrl.taxonomy_model import default_taxonomy
+from kcxbrl.dts import default_taxonomy
 
 from conftest import SAMPLE_NAMES
 
@@ -116,7 +116,7 @@ def test_translation_check_finds_the_copied_figure_and_nothing_else(built, sampl
 def _result_with(findings, messages):
     from pathlib import Path
 
-    from kcxbrl.arelle_adapter import ArelleMessage, ValidationReport
+    from kcxbrl.validate.arelle_adapter import ArelleMessage, ValidationReport
     from kcxbrl.build import BuildResult
 
     msgs = tuple(ArelleMessage(level=level, code=code, text="t", fact_ids=ids) for level, code, ids in messages)
@@ -128,7 +128,7 @@ def _result_with(findings, messages):
 
 
 def test_a_failed_assertion_on_a_figure_the_source_gets_wrong_is_a_source_status_not_invalid():
-    from kcxbrl.models import Finding, SourceRef
+    from kcxbrl.findings import Finding, SourceRef
 
     wrong = Finding(severity="warning", code="source.translation", message="m", ref=SourceRef(file="a.txt", line=89),
                     facts=("f-89-45",))

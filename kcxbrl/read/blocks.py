@@ -1,4 +1,4 @@
-"""Stage 1: plain text -> Document (headings, paragraphs, tables, with line numbers).
+"""Plain text lines -> the Document's blocks (headings, paragraphs, tables, with line numbers).
 
 The text comes from a PDF or newswire conversion. Tables are tab-separated, but damaged:
 rows whose figures are separated by spaces, a label and its figures on different lines,
@@ -17,8 +17,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from kcxbrl.errors import InputError
-from kcxbrl.models import Cell, Document, Heading, Paragraph, Row, SourceRef, Table
-from kcxbrl.text import is_amount, parse_amount, parse_runs, plain, plain_offsets
+from kcxbrl.findings import SourceRef
+from kcxbrl.read.model import Cell, Document, Heading, Paragraph, Row, Table
+from kcxbrl.read.text import is_amount, parse_amount, parse_runs, plain, plain_offsets
+
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024  # an announcement is well under 1 MB; 20 MB is surely not one
 # An announcement's tables have about a thousand cells; each cell costs a few kB as a model, so
@@ -42,12 +44,6 @@ _CAPTION = re.compile(
     r"|\b(?:statements?\s+of|balance\s+sheets?|reconciliations?\s+of)\b",
     re.IGNORECASE,
 )
-
-
-def read_document(path: Path) -> Document:
-    """Read an announcement file into a Document, or raise InputError naming file and line."""
-    lines = read_lines(path)
-    return parse_lines(path.name, lines)
 
 
 def read_lines(path: Path) -> list[str]:

@@ -1,7 +1,7 @@
 """Generate the taxonomy files from the declarative source (taxonomy/source/*.toml).
 
-    python -m kcxbrl.taxonomy_gen          # rewrite taxonomy/kcx-2026/
-    python -m kcxbrl.taxonomy_gen --check  # exit 1 if the committed files are not current
+    python -m kcxbrl.dts          # rewrite taxonomy/kcx-2026/
+    python -m kcxbrl.dts --check  # exit 1 if the committed files are not current
 
 Output: one schema (concepts, roles, linkbase references), label, presentation,
 Calculations 1.1 and definition linkbases, a formula linkbase (the value assertions of
@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 
 from kcxbrl.resources import taxonomy_dir
-from kcxbrl.taxonomy_model import (
-    NAMESPACE, PREFIX, SCHEMA_FILE, TAXONOMY_URL_BASE, VERSION, AssertionTerm, Concept, Role, Taxonomy,
-    ValueAssertion, load_taxonomy,
+from kcxbrl.dts.model import (
+    NAMESPACE, PREFIX, SCHEMA_FILE, TAXONOMY_URL_BASE, VERSION, AssertionTerm, CalcArc, Concept, Role, Taxonomy,
+    ValueAssertion, calc_arcs, load_taxonomy,
 )
 
 XS = "http://www.w3.org/2001/XMLSchema"
@@ -233,21 +231,6 @@ def build_presentation(tax: Taxonomy) -> bytes:
                      _loc_label(parent), _loc_label(node.concept), **extra)
             parents.append(node.concept)
     return _xml(root)
-
-
-@dataclass(frozen=True)
-class CalcArc:
-    role: Role
-    total: str
-    item: str
-    weight: int
-    order: int
-
-
-def calc_arcs(tax: Taxonomy) -> list[CalcArc]:
-    """Every Calculations 1.1 arc of the taxonomy, as written to the calculation linkbase."""
-    return [CalcArc(role, s.total, item, weight, k)
-            for role in tax.roles for s in role.calc for k, (item, weight) in enumerate(s.items, start=1)]
 
 
 def build_calculation(tax: Taxonomy) -> bytes:
@@ -624,6 +607,3 @@ def main(argv: list[str] | None = None) -> int:
         print(path)
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from kcxbrl.models import Run
+from kcxbrl.read.model import Run
+
 
 # Emphasis markers the converter emits; anything else that looks like a tag stays text.
 _MARKER = re.compile(r"\*\*|</?u>|</?i>|</?b>|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])", re.IGNORECASE)

@@ -1,4 +1,4 @@
-"""Stage 4: Filing -> Inline XBRL 1.1 XHTML, through the jinja2 templates in templates/.
+"""Filing -> Inline XBRL 1.1 XHTML, through the jinja2 templates in templates/.
 
 This module prepares a plain view model (dicts of strings); the templates only lay it out, and
 `templates/_ix.j2` is the one macro that writes ix: elements. Autoescaping is on, so every piece
@@ -11,9 +11,12 @@ from functools import cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from kcxbrl.models import Fact, Filing, Heading, Paragraph, Run, Table, TextFact
+from kcxbrl.dts import NAMESPACE, PREFIX
+from kcxbrl.publish.model import Filing
+from kcxbrl.read import Heading, Paragraph, Run, Table
 from kcxbrl.resources import templates_dir
-from kcxbrl.taxonomy_model import NAMESPACE, PREFIX
+from kcxbrl.understand import Fact, TextFact
+
 
 UNIT_MEASURES = {
     "CNY": ("iso4217:CNY", None),
@@ -43,7 +46,7 @@ def render_report(filing: Filing, title: str) -> bytes:
 
 
 def build_view(filing: Filing, title: str) -> dict:
-    by_cell = {(f.source.line, f.source.column): f for f in filing.facts if not f.id.startswith("p-")}
+    by_cell = {(f.source.line, f.source.column): f for f in filing.facts if not f.in_prose}
     inline = _inline_facts(filing)
     contexts = {f.context.id: f.context for f in filing.facts} | {t.context.id: t.context for t in filing.text_facts}
     units = sorted({f.unit for f in filing.facts if f.unit})
@@ -72,7 +75,7 @@ def _inline_facts(filing: Filing) -> dict[int, list[tuple[int, dict]]]:
     (column, view)."""
     inline: dict[int, list[tuple[int, dict]]] = {}
     for fact in filing.facts:
-        if fact.id.startswith("p-"):
+        if fact.in_prose:
             inline.setdefault(fact.source.line, []).append((fact.source.column, _fact_view(fact, fact.display, ())))
     for text in filing.text_facts:
         if text.display is not None and text.source is not None:

@@ -1,4 +1,4 @@
-"""Stage 3b': rows whose figures the header does not place, placed by evidence or not at all.
+"""Rows whose figures the header does not place, placed by evidence or not at all.
 
 A row that prints fewer (or more) figures than its header has columns, or whose figures have
 shifted, gets each candidate arrangement of its figures over the header's columns tried
@@ -22,10 +22,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from kcxbrl.checks import agree, half_unit, precision
-from kcxbrl.models import Column, Fact, Finding, TableRow
-from kcxbrl.tables import ALIGNMENT_SLACK, candidate_headers
-from kcxbrl.taxonomy_model import Taxonomy
+from kcxbrl.dts import Taxonomy
+from kcxbrl.findings import Finding
+from kcxbrl.rounding import agree, half_unit, precision
+from kcxbrl.understand.model import Column, Fact, TableRow
+from kcxbrl.understand.tables import ALIGNMENT_SLACK, candidate_headers
 
 Members = tuple[tuple[str, str], ...]
 

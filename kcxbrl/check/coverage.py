@@ -11,7 +11,7 @@ Rules (codes):
   table.unalignedRow      a row whose figures could not be placed in columns (findings.json)
   table.stray             a row that is nothing but a number (a page number left by the conversion)
   table.other             a figure the table analysis did not take as a row figure
-  prose.*                 see kcxbrl.prose: noConcept, growthRate, periodUnknown, noScale, unit;
+  prose.*                 see kcxbrl.understand.prose: noConcept, growthRate, periodUnknown, noScale, unit;
                           prose.date (part of a date), prose.heading (a heading's number)
 """
 
@@ -20,22 +20,24 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from kcxbrl.models import AnalysedTable, Filing, Heading, Paragraph, ProseFigure, Table
-from kcxbrl.reader import is_header_row
-from kcxbrl.text import parse_amount
+from kcxbrl.read import Document, Heading, Paragraph, Table, is_header_row, parse_amount
+from kcxbrl.understand import AnalysedTable, ProseFigure, Tagging
+
 
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
 _DATE_CONTEXT = re.compile(
     r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? ?$|^,? ?(19|20)\d\d|^\s?(19|20)\d\d$", re.IGNORECASE)
 
 
-def coverage(filing: Filing, prose: tuple[ProseFigure, ...]) -> dict:
-    tagged_cells = {(f.source.line, f.source.column) for f in filing.facts}
+def coverage(document: Document, tagging: Tagging) -> dict:
+    tagged_cells = {(f.source.line, f.source.column) for f in tagging.facts}
+    unmapped = {f.ref.line for f in tagging.findings if f.code == "mapping.unmappedRow"}
+    prose = tagging.prose
     untagged: list[dict] = []
-    tables = iter(filing.tables)
-    for block in filing.document.blocks:
+    tables = iter(tagging.tables)
+    for block in document.blocks:
         if isinstance(block, Table):
-            untagged += _table_tokens(block, next(tables), tagged_cells, filing)
+            untagged += _table_tokens(block, next(tables), tagged_cells, unmapped)
         elif isinstance(block, Heading):
             untagged += [_entry(block.ref.line, m.start() + 1, m.group(), "heading", "prose.heading")
                          for m in _NUMBER.finditer(block.text)]
@@ -43,8 +45,8 @@ def coverage(filing: Filing, prose: tuple[ProseFigure, ...]) -> dict:
             untagged += _paragraph_tokens(block, prose)
     untagged.sort(key=lambda e: (e["line"], e["column"]))
     return {
-        "document": filing.document.file,
-        "facts": filing.fact_count,
+        "document": document.file,
+        "facts": tagging.fact_count,
         "untagged": len(untagged),
         "by_rule": dict(sorted(Counter(e["rule"] for e in untagged).items())),
         "figures": untagged,
@@ -55,9 +57,8 @@ def _entry(line: int, column: int, text: str, where: str, rule: str) -> dict:
     return {"line": line, "column": column, "text": text, "where": where, "rule": rule}
 
 
-def _table_tokens(block: Table, analysed: AnalysedTable, tagged: set, filing: Filing) -> list[dict]:
+def _table_tokens(block: Table, analysed: AnalysedTable, tagged: set, unmapped: set[int]) -> list[dict]:
     rows = {row.line: row for row in analysed.rows}
-    unmapped = {f.ref.line for f in filing.findings if f.code == "mapping.unmappedRow"}
     out = []
     for row in block.rows:
         header = is_header_row(row.cells)

@@ -1,4 +1,4 @@
-"""Stage 3a: which tables are statements, and which concept each row is.
+"""Which tables are statements, and which concept each row is.
 
 All knowledge of labels lives in taxonomy/source/mapping.toml; this module only applies it:
 a table's kind comes from its caption (or it continues the table before it), a row's concept
@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
-from kcxbrl.models import Document, Table
-from kcxbrl.tables import titles_before
-from kcxbrl.text import normalise_label
-from kcxbrl.taxonomy_model import RowRule, TableKind, Taxonomy
+from kcxbrl.dts import RowRule, TableKind, Taxonomy
+from kcxbrl.read import Document, Table, normalise_label
+from kcxbrl.understand.tables import titles_before
+
 
 def prints_amount_to_subtract(label: str) -> bool:
     """'Less: X' prints X with its own sign, for the reader to subtract."""

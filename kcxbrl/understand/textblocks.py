@@ -1,4 +1,4 @@
-"""Stage 3d: notes and accounting policies -> escaped text blocks.
+"""Notes and accounting policies -> escaped text blocks.
 
 The notes section opens at a heading such as "NOTES TO THE ... FINANCIAL STATEMENTS"; a note
 starts at a numbered title line ("3. REVENUES, OTHER LOSS, NET ...") and runs to the next
@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import re
 
-from kcxbrl.models import Block, Context, Document, Finding, Heading, Paragraph, Period, Table, TextBlock
-from kcxbrl.taxonomy_model import Notes, Taxonomy
+from kcxbrl.dts import Notes, Taxonomy
+from kcxbrl.findings import Finding
+from kcxbrl.read import Block, Document, Heading, Paragraph, Table
+from kcxbrl.understand.model import Context, Period, TextBlock
 
 
 def text_blocks(document: Document, taxonomy: Taxonomy, period: Period) -> tuple[list[TextBlock], list[Finding]]:

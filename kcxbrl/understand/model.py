@@ -1,124 +1,14 @@
-"""Pydantic models: the contracts between the pipeline stages.
-
-document (reader) -> analysed tables (tables) -> facts (facts) -> filing (render/package).
-Every model is frozen: a stage never edits what an earlier stage produced.
-"""
+"""The understand stage's models: tables with their columns, figures placed in periods and
+currencies, and facts (concept, context, unit, decimals, sign), with where each was printed."""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal, Union
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from kcxbrl.findings import Finding, Frozen, SourceRef
 
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class SourceRef(Frozen):
-    """Where something stands in the input: file name, 1-based line and column."""
-
-    file: str
-    line: int
-    column: int = 1
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}"
-
-
-# ---------------------------------------------------------------- document (reader)
-
-
-class Run(Frozen):
-    """A stretch of text with the emphasis the conversion left as markup (**, <u>, <i>)."""
-
-    text: str
-    bold: bool = False
-    italic: bool = False
-    underline: bool = False
-
-
-class Cell(Frozen):
-    text: str  # plain text: markup removed, whitespace collapsed, `\$` unescaped
-    runs: tuple[Run, ...] = ()
-    ref: SourceRef
-
-
-class Row(Frozen):
-    cells: tuple[Cell, ...]
-    line: int
-    joined_from: tuple[int, ...] = ()  # other lines merged into this row (values split over lines)
-
-    @property
-    def label(self) -> str:
-        return self.cells[0].text if self.cells else ""
-
-
-class RunningText(Frozen):
-    """Text whose lines are runs. Markup and escapes (`**`, `<u>`, `US\\$`) are not in the runs'
-    text, so a character's place in the plain text and its column in the file can differ:
-    `file_columns` keeps, for each line where they differ, the file column of every plain
-    character (None where they do not)."""
-
-    file_columns: tuple[tuple[int, ...] | None, ...] = ()
-
-    def file_column(self, line_offset: int, plain_index: int) -> int:
-        """The 1-based file column of the plain text's character at plain_index."""
-        columns = self.file_columns[line_offset] if line_offset < len(self.file_columns) else None
-        if not columns:
-            return plain_index + 1
-        if plain_index >= len(columns):  # just past the end
-            return columns[-1] + 2 + plain_index - len(columns)
-        return columns[plain_index] + 1
-
-    def plain_index(self, line_offset: int, file_column: int) -> int:
-        """The inverse: where the character at a file column stands in the plain text."""
-        columns = self.file_columns[line_offset] if line_offset < len(self.file_columns) else None
-        if not columns:
-            return file_column - 1
-        return next((i for i, c in enumerate(columns) if c >= file_column - 1), len(columns))
-
-
-class Heading(RunningText):
-    kind: Literal["heading"] = "heading"
-    level: int
-    runs: tuple[Run, ...]
-    ref: SourceRef
-
-    @property
-    def text(self) -> str:
-        return "".join(r.text for r in self.runs)
-
-
-class Paragraph(RunningText):
-    kind: Literal["paragraph"] = "paragraph"
-    lines: tuple[tuple[Run, ...], ...]  # one entry per source line (line breaks kept)
-    ref: SourceRef
-
-    @property
-    def text(self) -> str:
-        return " ".join("".join(r.text for r in line) for line in self.lines)
-
-
-class Table(Frozen):
-    kind: Literal["table"] = "table"
-    rows: tuple[Row, ...]
-    ref: SourceRef
-
-
-Block = Annotated[Union[Heading, Paragraph, Table], Field(discriminator="kind")]
-
-
-class Document(Frozen):
-    name: str  # file stem, e.g. kc-2025-annual-results
-    file: str  # file name as given
-    blocks: tuple[Block, ...]
-    line_count: int
-
-
-# ---------------------------------------------------------------- tables (table understanding)
 
 Currency = Literal["CNY", "USD"]
 
@@ -181,19 +71,6 @@ class AnalysedTable(Frozen):
     rows: tuple[TableRow, ...]
 
 
-# ---------------------------------------------------------------- facts
-
-class Finding(Frozen):
-    """Something the filer should know: unmapped rows, misaligned rows, source errors."""
-
-    severity: Literal["error", "warning", "info"]
-    code: str
-    message: str
-    ref: SourceRef
-    facts: tuple[str, ...] = ()  # ids of the facts involved (to trace Arelle's messages to this finding)
-    refs: tuple[SourceRef, ...] = ()  # the other places involved: a sum's items, the figure it contradicts
-
-
 class Context(Frozen):
     period: Period
     dimensions: tuple[tuple[str, str], ...] = ()  # (axis, member) local names, sorted
@@ -217,6 +94,11 @@ class Fact(Frozen):
     source: SourceRef
     label: str  # the printed row label, for reports
     role: str | None = None  # taxonomy role of the table it was printed in (income, balance, non_gaap ...)
+
+    @property
+    def in_prose(self) -> bool:
+        """Read from running text (ids "p-LINE-COLUMN"), not from a table cell."""
+        return self.id.startswith("p-")
 
     @property
     def negative(self) -> bool:
@@ -258,20 +140,21 @@ class TextBlock(Frozen):
     source: SourceRef
 
 
-class Filing(Frozen):
-    document: Document
+class Tagging(Frozen):
+    """What the understand stage made of a document: its tables, every fact with where it was
+    printed, the text facts (cover, text blocks), and what it noticed while reading."""
+
     tables: tuple[AnalysedTable, ...]
-    facts: tuple[Fact, ...]
-    prose: tuple[ProseFigure, ...] = ()
-    text_facts: tuple[TextFact, ...]
-    text_blocks: tuple[TextBlock, ...] = ()
+    facts: tuple[Fact, ...]  # table figures first, then the prose's (ids "p-...")
     findings: tuple[Finding, ...]
+    period: Period  # the document's reporting period (duration)
+    prose: tuple[ProseFigure, ...] = ()  # every figure found in paragraphs, tagged or not
+    text_facts: tuple[TextFact, ...] = ()  # the cover (dei) facts
+    text_blocks: tuple[TextBlock, ...] = ()  # notes and policies
+    rate: Decimal | None = None  # the stated RMB per US$1.00 convenience rate
     # (role, total, item) of the taxonomy sums whose item this report's statement does not print:
     # its entry schema prohibits them, and the sum check leaves them out
     unprinted_calc: tuple[tuple[str, str, str], ...] = ()
-    schema_ref: str
-    entity_scheme: str
-    entity_id: str
 
     @property
     def fact_count(self) -> int:

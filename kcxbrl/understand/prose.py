@@ -1,4 +1,4 @@
-"""Stage 3c: figures in the prose ("Net loss was RMB943.7 million (US$134.9 million), compared
+"""Figures in the prose ("Net loss was RMB943.7 million (US$134.9 million), compared
 with RMB1,979.0 million in 2024").
 
 A sentence names its measure near its start (rules in mapping.toml [[prose]]); every amount in
@@ -15,10 +15,12 @@ import re
 from datetime import date, timedelta
 from decimal import Decimal
 
-from kcxbrl.models import Context, Document, Fact, Paragraph, Period, ProseFigure, SourceRef
-from kcxbrl.tables import period_start
-from kcxbrl.text import CONVENIENCE_RATE
-from kcxbrl.taxonomy_model import ProseRule, Taxonomy
+from kcxbrl.dts import ProseRule, Taxonomy
+from kcxbrl.findings import SourceRef
+from kcxbrl.read import CONVENIENCE_RATE, Document, Paragraph
+from kcxbrl.understand.model import Context, Fact, Period, ProseFigure
+from kcxbrl.understand.tables import period_start
+
 
 _MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import re
 import tomllib
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from kcxbrl.resources import taxonomy_dir
+
 
 NAMESPACE = "https://kcxbrl.org/taxonomy/2026/kcx"
 PREFIX = "kcx"
@@ -414,3 +416,18 @@ def _check_assertions(tax: Taxonomy) -> None:
 @cache
 def default_taxonomy() -> Taxonomy:
     return load_taxonomy()
+
+
+@dataclass(frozen=True)
+class CalcArc:
+    role: Role
+    total: str
+    item: str
+    weight: int
+    order: int
+
+
+def calc_arcs(tax: Taxonomy) -> list[CalcArc]:
+    """Every Calculations 1.1 arc of the taxonomy, as written to the calculation linkbase."""
+    return [CalcArc(role, s.total, item, weight, k)
+            for role in tax.roles for s in role.calc for k, (item, weight) in enumerate(s.items, start=1)]

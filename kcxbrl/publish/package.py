@@ -1,4 +1,4 @@
-"""Stage 5: the report and its taxonomy as an XBRL Report Package (.xbri), written atomically.
+"""The report and its taxonomy as an XBRL Report Package (.xbri), written atomically.
 
 Layout (one top folder, as Report Packages 1.0 require):
 
@@ -21,9 +21,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from kcxbrl.models import Fact
-from kcxbrl.taxonomy_gen import CalcArc, build_catalog, build_report_extension, build_taxonomy_package, calc_arcs, taxonomy_files
-from kcxbrl.taxonomy_model import SCHEMA_FILE, TAXONOMY_URL_BASE, Taxonomy
+from kcxbrl.dts import (
+    SCHEMA_FILE, TAXONOMY_URL_BASE, Taxonomy, build_catalog, build_report_extension, build_taxonomy_package, calc_arcs,
+    taxonomy_files,
+)
 
 REPORT_PACKAGE_TYPE = "https://xbrl.org/report-package/2023/xbri"
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -34,23 +35,10 @@ def schema_ref(name: str) -> str:
     return f"../taxonomy/{name}.xsd"
 
 
-def unprinted_calc_arcs(facts: tuple[Fact, ...], taxonomy: Taxonomy) -> list[CalcArc]:
-    """Taxonomy sums whose item this report's statement of that sum does not print, where the
-    item is tagged elsewhere in the report (an impairment named only in a reconciliation; or a
-    statement the tool could not read, whose total and items come from other tables and the
-    prose): a sum is checked with the items the statement prints, never across tables."""
-    in_role: dict[str, set[str]] = {}
-    for fact in facts:
-        in_role.setdefault(fact.role or "", set()).add(fact.concept)
-    everywhere = {f.concept for f in facts}
-    return [arc for arc in calc_arcs(taxonomy)
-            if arc.item not in in_role.get(arc.role.id, set()) and arc.item in everywhere]
-
-
 def package_files(name: str, report: bytes, taxonomy: Taxonomy,
                   unprinted: tuple[tuple[str, str, str], ...]) -> dict[str, bytes]:
     """Every file of the package, by its path inside the zip. `unprinted`: (role, total, item)
-    of the sums the report's entry schema prohibits (Filing.unprinted_calc)."""
+    of the sums the report's entry schema prohibits (Tagging.unprinted_calc)."""
     files = {
         f"{name}/META-INF/reportPackage.json": (
             json.dumps({"documentInfo": {"documentType": REPORT_PACKAGE_TYPE}}, indent=2) + "\n"
@@ -100,7 +88,7 @@ def write_tree(root: Path, files: dict[str, bytes]) -> None:
         path.write_bytes(data)
 
 
-def publish(staged: Path, target: Path) -> None:
+def move_into_place(staged: Path, target: Path) -> None:
     """Move a staged file or folder into place, replacing what was there."""
     if target.is_dir() and staged.is_dir():
         trash = target.with_name(f".{target.name}.old-{os.getpid()}")

@@ -1,4 +1,4 @@
-"""Stage 3b: analysed tables -> facts (concept, context, unit, decimals, sign) and cover facts.
+"""Analysed table rows -> facts (concept, context, unit, decimals, sign).
 
 Signs follow the concept, not the parentheses: a statement prints figures oriented to one
 balance (income statements: credit, income positive; assets and cash: debit), so a figure of a
@@ -8,86 +8,18 @@ figure it was read from.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from functools import partial
 from datetime import timedelta
 from decimal import Decimal
+from functools import partial
 
+from kcxbrl.dts import Concept, RowRule, TableKind, Taxonomy, calc_arcs
 from kcxbrl.errors import InputError
-from kcxbrl.mapping import classify_tables, match_row, prints_amount_to_subtract
-from kcxbrl.models import (
-    AnalysedTable, Amount, Column, Context, Document, Fact, Finding, Heading, Paragraph, Period, ProseFigure, SourceRef, TableRow,
-    TextBlock, TextFact,
-)
-from kcxbrl.profile import IssuerProfile
-from kcxbrl.checks import figure_disagreements, translation_findings
-from kcxbrl.prose import prose_figures
-from kcxbrl.realign import Unplaced, place_rows, relations
-from kcxbrl.textblocks import text_blocks
-from kcxbrl.tables import TableContext, analyse_table, convenience_rate, period_start, stated_date
-from kcxbrl.taxonomy_model import Concept, RowRule, TableKind, Taxonomy
-
-CURRENCY_UNITS = {"CNY": "iso4217:CNY", "USD": "iso4217:USD"}
-
-
-@dataclass(frozen=True)
-class Tagging:
-    tables: tuple[AnalysedTable, ...]
-    facts: tuple[Fact, ...]
-    findings: tuple[Finding, ...]
-    period: Period  # the document's reporting period (duration)
-    prose: tuple[ProseFigure, ...] = ()  # every figure found in paragraphs, tagged or not
-    text_blocks: tuple[TextBlock, ...] = ()  # notes and policies
-    rate: Decimal | None = None  # the stated RMB per US$1.00 convenience rate
-
-
-def tag_document(document: Document, taxonomy: Taxonomy, profile: IssuerProfile) -> Tagging:
-    stated = convenience_rate(document)
-    rate = stated[0] if stated else None
-    findings: list[Finding] = []
-    facts: list[Fact] = []
-    unplaced: list[Unplaced] = []
-    classified = list(enumerate(classify_tables(document, taxonomy)))
-    # Tables whose columns are measures take their instant from their caption, else from the
-    # reporting period, which the period tables settle: they come second.
-    by_periods = [t for t in classified if not (t[1][2] and t[1][2].measures)]
-    by_measures = [t for t in classified if t[1][2] and t[1][2].measures]
-    analysed_tables: dict[int, AnalysedTable] = {}
-    period: Period | None = None
-    for index, (table, title, kind) in by_periods + by_measures:
-        if kind is not None and kind.measures and period is None:
-            if not facts:
-                break
-            period = _reporting_period(facts, document)
-        ctx = TableContext(title=title, default_scale=profile.default_scale,
-                           rate=rate, instant_by_default=bool(kind and kind.instant),
-                           measures=kind.measures if kind else (),
-                           as_of=(stated_date(title) or period.end) if kind and kind.measures and period else None)
-        analysed, table_findings = analyse_table(index, table, ctx, kind.kind if kind else None)
-        analysed_tables[index] = analysed
-        findings += table_findings
-        if kind is not None:
-            table_facts, map_findings, table_unplaced = _table_facts(analysed, kind, taxonomy, facts)
-            facts += table_facts
-            findings += map_findings
-            unplaced += table_unplaced
-    if not facts:
-        raise InputError(document.file, None, "no financial statement found: not a results announcement")
-    period = period or _reporting_period(facts, document)
-    tables = [analysed_tables[i] for i in sorted(analysed_tables)]
-    prose = prose_figures(document, taxonomy, period)
-    prose_facts = [figure.fact for figure in prose if figure.fact is not None]
-    placed, placing = place_rows(unplaced, facts + prose_facts, relations(taxonomy), rate)
-    facts += placed
-    findings += placing
-    findings += figure_disagreements([*facts, *prose_facts])
-    facts += prose_facts
-    findings += translation_findings(facts, rate, taxonomy)
-    notes, note_findings = text_blocks(document, taxonomy, period)
-    findings += note_findings
-    return Tagging(tables=tuple(tables), facts=tuple(facts), findings=tuple(findings), period=period, prose=tuple(prose),
-                   text_blocks=tuple(notes), rate=rate)
+from kcxbrl.findings import Finding
+from kcxbrl.read import Document
+from kcxbrl.understand.kinds import match_row, prints_amount_to_subtract
+from kcxbrl.understand.model import AnalysedTable, Amount, Column, Context, Fact, Period, TableRow
+from kcxbrl.understand.realign import Unplaced
+from kcxbrl.understand.tables import period_start
 
 
 # ---------------------------------------------------------------- table facts
@@ -96,7 +28,7 @@ def tag_document(document: Document, taxonomy: Taxonomy, profile: IssuerProfile)
 TableTagging = tuple[list[Fact], list[Finding], list[Unplaced]]
 
 
-def _table_facts(table: AnalysedTable, kind: TableKind, taxonomy: Taxonomy, known: list[Fact]) -> TableTagging:
+def table_facts(table: AnalysedTable, kind: TableKind, taxonomy: Taxonomy, known: list[Fact]) -> TableTagging:
     if kind.orientation != "evidence":
         return _table_facts_oriented(table, kind, kind.orientation, taxonomy)
     # The table's own sign convention: the one under which its figures agree with the same
@@ -252,10 +184,10 @@ def _unit_scale_decimals(concept: Concept, column: Column, amount: Amount, scale
     return "pure", 0, str(printed)
 
 
-# ---------------------------------------------------------------- reporting period and cover
+# ---------------------------------------------------------------- reporting period
 
 
-def _reporting_period(facts: list[Fact], document: Document) -> Period:
+def reporting_period(facts: list[Fact], document: Document) -> Period:
     """The period the document reports on: the latest end date, and the shortest duration
     ending then (a quarter in a press release that also shows the half year)."""
     durations = [f.context.period for f in facts if not f.context.period.is_instant]
@@ -266,79 +198,19 @@ def _reporting_period(facts: list[Fact], document: Document) -> Period:
     return Period(start=start, end=end)
 
 
-def fiscal_period_focus(period: Period, fiscal_year_end: tuple[int, int]) -> tuple[str, str]:
-    """(DocumentFiscalYearFocus, DocumentFiscalPeriodFocus) for the reporting period."""
-    assert period.start is not None
-    months = round((period.end - period.start).days / 30.44)
-    fye_month = fiscal_year_end[0]
-    fiscal_year = period.end.year if period.end.month <= fye_month else period.end.year + 1
-    months_into_year = (period.end.month - fye_month) % 12 or 12
-    if months >= 12:
-        focus = "FY"
-    elif months == 6:
-        focus = "H1" if months_into_year == 6 else "H2"
-    elif months == 9:
-        focus = "M9"
-    else:
-        focus = f"Q{max(1, min(4, months_into_year // 3))}"
-    return str(fiscal_year), focus
+# ---------------------------------------------------------------- the sums a report prints
 
 
-_FORM = re.compile(r"\bFORM\s+(6-K|8-K|10-K|10-Q|20-F|40-F)\b")
-
-
-def document_type(document: Document, default: str) -> str:
-    for block in document.blocks[:20]:
-        if isinstance(block, Heading | Paragraph):
-            m = _FORM.search(block.text)
-            if m:
-                return m.group(1)
-    return default
-
-
-def cover_facts(document: Document, period: Period, profile: IssuerProfile) -> tuple[TextFact, ...]:
-    """The dei cover facts. Those the cover prints (form type, registrant name, file number,
-    trading symbol) are tagged where it prints them; the rest go in ix:hidden."""
-    form = document_type(document, profile.default_document_type)
-    year, focus = fiscal_period_focus(period, profile.fiscal_year_end_month_day)
-    context = Context(period=period)
-    values = [
-        ("DocumentType", form, rf"(?i:\bform)\s+({re.escape(form)})\b"),
-        ("AmendmentFlag", "false", None),
-        ("DocumentPeriodEndDate", period.end.isoformat(), None),
-        ("DocumentFiscalYearFocus", year, None),
-        ("DocumentFiscalPeriodFocus", focus, None),
-        ("CurrentFiscalYearEndDate", profile.fiscal_year_end, None),
-        ("EntityRegistrantName", profile.name, rf"(?<![\w-])({re.escape(profile.name)})(?![\w-])"),
-        ("EntityCentralIndexKey", profile.cik, None),
-        ("EntityFileNumber", profile.file_number, rf"(?<![\w-])({re.escape(profile.file_number)})(?![\w-])"),
-        ("TradingSymbol", profile.trading_symbol, rf"(?i:\b(?:nasdaq|nyse)[^:;,)]{{0,20}}):\s*({re.escape(profile.trading_symbol)})\b"),
-    ]
-    cover = _cover_lines(document)
-    facts = []
-    for name, value, printed in values:
-        ref = _first_printed(cover, printed, document.file) if printed else None
-        facts.append(TextFact(id=f"cover-{name}", concept=name, context=context, value=value, source=ref,
-                              display=value if ref else None))
-    return tuple(facts)
-
-
-def _cover_lines(document: Document) -> list[tuple[Heading | Paragraph, int, str]]:
-    """(block, line offset, plain text) of the text before the first table: the cover page."""
-    lines: list[tuple[Heading | Paragraph, int, str]] = []
-    for block in document.blocks:
-        if isinstance(block, Heading):
-            lines.append((block, 0, block.text))
-        elif isinstance(block, Paragraph):
-            lines += [(block, k, "".join(r.text for r in line)) for k, line in enumerate(block.lines)]
-        else:
-            break
-    return lines
-
-
-def _first_printed(lines: list[tuple[Heading | Paragraph, int, str]], pattern: str, file: str) -> SourceRef | None:
-    for block, offset, text in lines:
-        m = re.search(pattern, text)  # the value group matches case and all: it is the fact's value
-        if m:
-            return SourceRef(file=file, line=block.ref.line + offset, column=block.file_column(offset, m.start(1)))
-    return None
+def unprinted_calc(facts: list[Fact], taxonomy: Taxonomy) -> tuple[tuple[str, str, str], ...]:
+    """(role, total, item) of the taxonomy sums whose item this report's statement of that sum
+    does not print, where the item is tagged elsewhere in the report (an impairment named only
+    in a reconciliation; or a statement the tool could not read, whose total and items come
+    from other tables and the prose): a sum is checked with the items the statement prints,
+    never across tables. The report's entry schema prohibits these arcs, and the sum check
+    leaves them out."""
+    in_role: dict[str, set[str]] = {}
+    for fact in facts:
+        in_role.setdefault(fact.role or "", set()).add(fact.concept)
+    everywhere = {f.concept for f in facts}
+    return tuple((arc.role.id, arc.total, arc.item) for arc in calc_arcs(taxonomy)
+                 if arc.item not in in_role.get(arc.role.id, set()) and arc.item in everywhere)

@@ -1,4 +1,4 @@
-"""Stage 2: understand each table: its columns (period, currency), scale, sections and rows.
+"""Each table understood: its columns (period, currency), scale, sections and rows.
 
 Named steps, each pure: header rows -> columns; caption -> scale; data rows -> amounts;
 amounts -> columns (by position when the counts agree, otherwise by evidence).
@@ -15,12 +15,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 from itertools import combinations
 
-from kcxbrl.models import (
-    AnalysedTable, Amount, Column, Document, Finding, Heading, Paragraph, Row, SourceRef, Table, TableRow,
+from kcxbrl.dts import MeasureColumn
+from kcxbrl.findings import Finding, SourceRef
+from kcxbrl.read import (
+    CONVENIENCE_RATE, Document, Heading, Paragraph, Row, Table, is_data_row, is_header_row, normalise_label, parse_amount,
 )
-from kcxbrl.reader import is_data_row, is_header_row
-from kcxbrl.taxonomy_model import MeasureColumn
-from kcxbrl.text import CONVENIENCE_RATE, normalise_label, parse_amount
+from kcxbrl.understand.model import AnalysedTable, Amount, Column, TableRow
+
 
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m}
 _MONTH_RE = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"

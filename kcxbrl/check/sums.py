@@ -1,0 +1,166 @@
+"""Sums (`source.sumDisagrees`), Calculations 1.1 semantics on the table figures (prose excluded):
+every summation of the taxonomy (`Role.calc`, with its weights, less the arcs this report's
+statements do not print: `understand.facts.unprinted_calc`, the same prohibitions the report's entry
+schema carries) and every dimensional breakdown (the figure at an axis's default, the total, is
+the sum of the figures at all the axis's members, where the report prints the total and every
+member; an axis of one member, such as share-based compensation in cost of revenues, locates a
+part and is not a breakdown) is evaluated for each context and unit, both currencies. Items
+without a figure in that context and unit are left out, a sum with no item is not evaluated,
+and a sum binding a figure printed twice inconsistently is not evaluated (the duplicate is
+reported instead), as Calculations 1.1 does. A sum is inconsistent only when the intervals
+cannot meet: |sum of weighted items - total| > half unit of the total + half unit of each item.
+The currency the books are kept in (RMB here; every currency but the convenience translation's)
+foots: an issuer's table in thousands adds up exactly, so a column that misses by a unit it
+could lose to rounding is still reported (`source.sumDoesNotFoot`, a component or subtotal one
+unit off), where all the figures are printed to the same place. Translated figures and ratios
+are rounded one by one and are held to the interval rule only.
+A US$ figure is a rounded translation of an RMB figure that was itself rounded, so it is
+allowed the rounding of both: its own half unit plus its RMB figure's half unit divided by the
+rate (about 0.57 units for RMB7.2 per US$1.00). A US$ total that differs from the sum of its
+translated lines by the rounding of each line is therefore consistent; one that differs by more
+than that is as wrong as its RMB column would be.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Iterable
+
+from kcxbrl.check.translation import USD_UNITS
+from kcxbrl.dts import Taxonomy
+from kcxbrl.findings import Finding
+from kcxbrl.rounding import agree, half_unit, precision, sum_meets
+from kcxbrl.understand import Context, Fact
+
+
+CURRENCY_UNITS = ("CNY", "USD")
+
+def sum_findings(facts: Iterable[Fact], taxonomy: Taxonomy, rate: Decimal | None = None,
+                 prohibited: Iterable[tuple[str, str, str]] = ()) -> list[Finding]:
+    """Every calculation and dimensional breakdown evaluated on the table figures (see the
+    module docstring for the rules). `prohibited`: (role id, total, item) arcs this report's
+    entry schema prohibits (`Tagging.unprinted_calc`)."""
+    blocked = set(prohibited)
+    groups: dict[tuple[str, Context, str], list[Fact]] = {}
+    for fact in facts:
+        if fact.in_prose or fact.value is None or fact.unit is None:
+            continue
+        groups.setdefault((fact.concept, fact.context, fact.unit), []).append(fact)
+    consistent = {key: all(agree(f.value, f.decimals, printed[0].value, printed[0].decimals) for f in printed)  # type: ignore[arg-type]
+                  for key, printed in groups.items()}
+
+    def pick(key: tuple[str, Context, str], role: str, near: int = 0) -> Fact | None:
+        """The printing a sum binds: the most precise, in a table of the sum's role, nearest `near`."""
+        printed = groups.get(key)
+        if not printed or not consistent[key]:
+            return None
+        return min(printed, key=lambda f: (-precision(f.decimals), f.role != role, abs(f.source.line - near),
+                                           f.source.line, f.source.column))
+
+    def bind(total_key: tuple[str, Context, str], item_keys: list[tuple[tuple[str, Context, str], int]],
+             role: str) -> tuple[Fact, list[tuple[Fact, int]]]:
+        """The total and its items as one table prints them: of the total's printings, the one
+        whose items stand nearest to it (a note's total with the note's lines)."""
+        def items_near(total: Fact) -> list[tuple[Fact, int]]:
+            return [(f, w) for f, w in ((pick(k, role, total.source.line), w) for k, w in item_keys) if f is not None]
+
+        def rank(total: Fact) -> tuple:
+            distance = sum(abs(f.source.line - total.source.line) for f, _ in items_near(total))
+            return (-precision(total.decimals), total.role != role, distance, total.source.line, total.source.column)
+
+        total = min(groups[total_key], key=rank)
+        return total, items_near(total)
+
+    def slack(fact: Fact, role: str) -> Decimal:
+        allowed = half_unit(fact.decimals)
+        if rate and fact.unit in USD_UNITS:
+            twin = pick((fact.concept, fact.context, fact.unit.replace("USD", "CNY")), role)
+            if twin is not None:
+                allowed += half_unit(twin.decimals) / rate
+        return allowed
+
+    def foots(unit: str) -> bool:
+        """Amounts in the currency the books are kept in foot exactly; translated (convenience)
+        figures and ratios are rounded one by one and need not."""
+        return unit in CURRENCY_UNITS and not (rate and unit in USD_UNITS)
+
+    found: list[Finding] = []
+    seen: set[tuple] = set()
+    for role in taxonomy.roles:
+        for summation in role.calc:
+            items = [(item, weight) for item, weight in summation.items if (role.id, summation.total, item) not in blocked]
+            for concept, context, unit in list(groups):
+                if concept != summation.total:
+                    continue
+                keys = [((item, context, unit), weight) for item, weight in items if (item, context, unit) in groups]
+                if not consistent[(concept, context, unit)] or not keys or any(not consistent[key] for key, _ in keys):
+                    continue
+                total, bound = bind((concept, context, unit), keys, role.id)
+                found += _check_sum(total, bound, role.id, slack, f"the {role.id} calculation", foots(unit))
+        if role.dimensions is None:
+            continue
+        for axis_name, axis in role.dimensions.axes.items():
+            if len(axis.members) < 2:
+                continue
+            for concept, context, unit in list(groups):
+                if any(a == axis_name for a, _ in context.dimensions):
+                    continue
+                member_keys = [(concept, Context(period=context.period, dimensions=tuple(sorted(context.dimensions + ((axis_name, m),)))), unit)
+                               for m in axis.members]
+                if not all(key in groups for key in member_keys):
+                    continue  # the report does not print every member: not a breakdown it shows
+                done = (axis_name, concept, context, unit)
+                if done in seen or not consistent[(concept, context, unit)] or not all(consistent[k] for k in member_keys):
+                    continue
+                seen.add(done)
+                total, members = bind((concept, context, unit), [(key, 1) for key in member_keys], role.id)
+                found += _check_sum(total, members, role.id, slack, f"the breakdown by {axis_name}", foots(unit))
+    return found
+
+
+def _check_sum(total: Fact, items: list[tuple[Fact, int]], role: str, slack, what: str, foots: bool) -> list[Finding]:
+    assert total.value is not None
+    ok, computed, allowed = sum_meets(total.value, slack(total, role),
+                                      [(w, f.value, slack(f, role)) for f, w in items if f.value is not None])
+    if ok and not (foots and computed != total.value and _same_precision(total, items)):
+        return []
+    terms = " ".join(f"{'+' if w > 0 else '-'} {_label(f)} {_figure(f.value, total)} (line {f.source.line})"
+                     for f, w in items if f.value is not None)
+    terms = terms[2:] if terms.startswith("+ ") else terms
+    if ok:  # within rounding, but a column of the books' own figures does not foot
+        return [Finding(
+            severity="warning", code="source.sumDoesNotFoot",
+            message=(f"{_label(total)} prints {_figure(total.value, total)} ({total.concept}, {total.context.id}, {total.unit}) "
+                     f"but {what} makes it {terms} = {_figure(computed, total)}: the {total.unit} column does not foot "
+                     f"(off by {_figure(computed - total.value, total)}; within rounding, but figures in the currency "
+                     "the books are kept in add up exactly where the issuer foots its tables)"),
+            ref=total.source, facts=(total.id, *(f.id for f, _ in items)),
+            refs=tuple(f.source for f, _ in items))]
+    return [Finding(
+        severity="warning", code="source.sumDisagrees",
+        message=(f"{_label(total)} prints {_figure(total.value, total)} ({total.concept}, {total.context.id}, {total.unit}) "
+                 f"but {what} makes it {terms} = {_figure(computed, total)}; the difference, "
+                 f"{_figure(computed - total.value, total)}, is more than the printed figures' rounding allows "
+                 f"({_figure(allowed, total, exact=True)})"),
+        ref=total.source, facts=(total.id, *(f.id for f, _ in items)),
+        refs=tuple(f.source for f, _ in items))]
+
+
+def _same_precision(total: Fact, items: list[tuple[Fact, int]]) -> bool:
+    """All printed to the same place (a total in thousands of lines in thousands)."""
+    return all(f.decimals == total.decimals for f, _ in items)
+
+
+def _label(fact: Fact) -> str:
+    label = " ".join(fact.label.split()) or fact.concept
+    return f"'{label[:60]}'"
+
+
+def _figure(value: Decimal, like: Fact, exact: bool = False) -> str:
+    """A value in the way `like` is printed (its scale, its places, negatives in parentheses)."""
+    scaled = value / Decimal(10) ** like.scale
+    places = max(0, int(like.decimals) + like.scale) if like.decimals not in (None, "INF") else 0
+    if exact:
+        places += 1
+    text = f"{abs(scaled):,.{places}f}"
+    return f"({text})" if value < 0 else text

@@ -1,0 +1,5 @@
+import sys
+
+from kcxbrl.dts.generate import main
+
+sys.exit(main())

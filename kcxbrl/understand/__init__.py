@@ -1,0 +1,78 @@
+"""Stage 2, understand: a Document -> a Tagging (tables, facts, text facts, findings).
+
+Each table's kind (kinds.py, from the mapping data), its columns, scale and rows (tables.py),
+each mapped row's facts (facts.py); rows the header does not place, placed by the document's
+other figures or reported (realign.py); the figures in the prose (prose.py); notes and
+policies as text blocks (textblocks.py); the cover facts (cover.py). Checking the
+announcement's own figures is the next stage's (kcxbrl.check).
+"""
+
+from __future__ import annotations
+
+from kcxbrl.dts import Taxonomy
+from kcxbrl.errors import InputError
+from kcxbrl.findings import Finding
+from kcxbrl.profile import IssuerProfile
+from kcxbrl.read import Document
+from kcxbrl.understand.cover import cover_facts
+from kcxbrl.understand.facts import reporting_period, table_facts, unprinted_calc
+from kcxbrl.understand.kinds import classify_tables
+from kcxbrl.understand.model import (
+    AnalysedTable, Amount, Column, Context, Fact, Period, ProseFigure, TableRow, Tagging, TextBlock, TextFact,
+)
+from kcxbrl.understand.prose import prose_figures
+from kcxbrl.understand.realign import Unplaced, place_rows, relations
+from kcxbrl.understand.tables import TableContext, analyse_table, convenience_rate, stated_date
+from kcxbrl.understand.textblocks import text_blocks
+
+__all__ = [
+    "AnalysedTable", "Amount", "Column", "Context", "Fact", "Period", "ProseFigure", "TableRow", "Tagging",
+    "TextBlock", "TextFact", "understand",
+]
+
+
+def understand(document: Document, taxonomy: Taxonomy, profile: IssuerProfile) -> Tagging:
+    stated = convenience_rate(document)
+    rate = stated[0] if stated else None
+    findings: list[Finding] = []
+    facts: list[Fact] = []
+    unplaced: list[Unplaced] = []
+    classified = list(enumerate(classify_tables(document, taxonomy)))
+    # Tables whose columns are measures take their instant from their caption, else from the
+    # reporting period, which the period tables settle: they come second.
+    by_periods = [t for t in classified if not (t[1][2] and t[1][2].measures)]
+    by_measures = [t for t in classified if t[1][2] and t[1][2].measures]
+    analysed_tables: dict[int, AnalysedTable] = {}
+    period: Period | None = None
+    for index, (table, title, kind) in by_periods + by_measures:
+        if kind is not None and kind.measures and period is None:
+            if not facts:
+                break
+            period = reporting_period(facts, document)
+        ctx = TableContext(title=title, default_scale=profile.default_scale,
+                           rate=rate, instant_by_default=bool(kind and kind.instant),
+                           measures=kind.measures if kind else (),
+                           as_of=(stated_date(title) or period.end) if kind and kind.measures and period else None)
+        analysed, table_findings = analyse_table(index, table, ctx, kind.kind if kind else None)
+        analysed_tables[index] = analysed
+        findings += table_findings
+        if kind is not None:
+            new_facts, map_findings, table_unplaced = table_facts(analysed, kind, taxonomy, facts)
+            facts += new_facts
+            findings += map_findings
+            unplaced += table_unplaced
+    if not facts:
+        raise InputError(document.file, None, "no financial statement found: not a results announcement")
+    period = period or reporting_period(facts, document)
+    tables = [analysed_tables[i] for i in sorted(analysed_tables)]
+    prose = prose_figures(document, taxonomy, period)
+    prose_facts = [figure.fact for figure in prose if figure.fact is not None]
+    placed, placing = place_rows(unplaced, facts + prose_facts, relations(taxonomy), rate)
+    facts += placed
+    findings += placing
+    facts += prose_facts
+    notes, note_findings = text_blocks(document, taxonomy, period)
+    findings += note_findings
+    return Tagging(tables=tuple(tables), facts=tuple(facts), findings=tuple(findings), period=period,
+                   prose=tuple(prose), text_facts=cover_facts(document, period, profile), text_blocks=tuple(notes),
+                   rate=rate, unprinted_calc=unprinted_calc(facts, taxonomy))

@@ -88,12 +88,17 @@ Failure modes: a missing file, a non-zip ``.xbri`` or malformed XHTML gives a Va
 errors (Arelle codes ``FileSourceError``, ``error``, ``xmlSchema:syntax``), not an exception.  A
 well-formed file that is not XBRL at all (plain XHTML) makes Arelle say nothing; the adapter then
 adds an ERROR ``kcxbrl:notXbrl``.  An unexpected exception inside Arelle becomes an ERROR
-``kcxbrl:arelleException``.  Only bad arguments (RuntimeOptions errors) propagate.
+``kcxbrl:arelleException``.  Only bad arguments (RuntimeOptions errors) and an unsafe
+config/cache folder (``ArelleHomeError``) propagate.
 
 Arelle's config/cache directory (XDG_CONFIG_HOME while Arelle runs) is
-``$KCXBRL_ARELLE_HOME`` or ``<tempdir>/kcxbrl-arelle-<uid>``, never the user's home; with
-``disablePersistentConfig`` nothing (plugins.json, config) is written there, so runs do not leak
-into each other (a saved plugins.json would otherwise keep plugins enabled in later runs).
+``$KCXBRL_ARELLE_HOME`` or the user's cache directory (``$XDG_CACHE_HOME/kcxbrl/arelle``, else
+``~/.cache/kcxbrl/arelle``), never the user's ~/.config nor a predictable folder in the shared temp
+directory: it is made with mode 0700, and one that another user owns or that group/others can
+write to is refused (``ArelleHomeError``, a KcxbrlError naming the folder), since a cache file
+planted there is what Arelle would load. With ``disablePersistentConfig`` nothing (plugins.json,
+config) is written there, so runs do not leak into each other (a saved plugins.json would
+otherwise keep plugins enabled in later runs).
 """
 
 from __future__ import annotations
@@ -101,7 +106,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import tempfile
+import stat
 import threading
 import time
 from collections.abc import Iterator
@@ -110,7 +115,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from kcxbrl.errors import KcxbrlError, display_name
+
 __all__ = [
+    "ArelleHomeError",
     "ArelleMessage",
     "ValidationReport",
     "arelle_home",
@@ -188,16 +196,62 @@ _REPORT_SUFFIXES = frozenset({".xbri", ".zip", ".xhtml", ".html", ".htm", ".xbrl
 _LOCK = threading.Lock()
 
 
+class ArelleHomeError(KcxbrlError):
+    """Arelle's config and cache folder is not safe to use (another user's, or writable by others)."""
+
+
 def arelle_home() -> Path:
-    """Directory used as Arelle's XDG_CONFIG_HOME (config and web cache), created on demand."""
+    """Directory used as Arelle's XDG_CONFIG_HOME (config and web cache), private to the user.
+
+    ``$KCXBRL_ARELLE_HOME`` if set, else the user's cache directory: ``$XDG_CACHE_HOME/kcxbrl/arelle``
+    (an absolute ``XDG_CACHE_HOME`` only, as the XDG spec says) or ``~/.cache/kcxbrl/arelle``.
+    Created with mode 0700 on demand. A folder that another user owns (or a symlink another user
+    planted), or that its group or others can write to, is refused with ArelleHomeError naming
+    it: a cache file planted there would be what Arelle loads.
+    """
     configured = os.environ.get("KCXBRL_ARELLE_HOME")
     if configured:
         home = Path(configured)
     else:
-        uid = os.getuid() if hasattr(os, "getuid") else os.getpid()
-        home = Path(tempfile.gettempdir()) / f"kcxbrl-arelle-{uid}"
-    home.mkdir(parents=True, exist_ok=True)
-    return home
+        cache = os.environ.get("XDG_CACHE_HOME")
+        if cache and os.path.isabs(cache):
+            base = Path(cache)
+        elif os.name == "nt":
+            base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+        else:
+            base = Path.home() / ".cache"
+        home = base / "kcxbrl" / "arelle"
+    return _private_folder(home)
+
+
+def _private_folder(folder: Path) -> Path:
+    """`folder`, made (mode 0700) if missing, after checking that only the current user can write to it."""
+    shown = display_name(str(folder))
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except FileExistsError:
+        raise ArelleHomeError(f"Arelle's config/cache folder {shown} is not a folder; "
+                              "set KCXBRL_ARELLE_HOME to a folder of your own") from None
+    except OSError as exc:
+        raise ArelleHomeError(f"Arelle's config/cache folder {shown} cannot be made ({exc.strerror or exc}); "
+                              "set KCXBRL_ARELLE_HOME to a folder of your own") from None
+    if not hasattr(os, "getuid"):  # no POSIX owners or modes: the user's profile folder is private
+        return folder
+    uid = os.getuid()
+    link = os.lstat(folder)
+    st = os.stat(folder)
+    if not stat.S_ISDIR(st.st_mode):
+        raise ArelleHomeError(f"Arelle's config/cache folder {shown} is not a folder; "
+                              "set KCXBRL_ARELLE_HOME to a folder of your own")
+    for what, owner in (("symlink", link.st_uid if stat.S_ISLNK(link.st_mode) else uid), ("folder", st.st_uid)):
+        if owner != uid:
+            raise ArelleHomeError(f"Arelle's config/cache {what} {shown} belongs to another user (uid {owner}), "
+                                  "refused; set KCXBRL_ARELLE_HOME to a folder of your own")
+    if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        raise ArelleHomeError(f"Arelle's config/cache folder {shown} is writable by its group or others "
+                              f"(mode {stat.S_IMODE(st.st_mode):04o}), refused; chmod go-w it or set "
+                              "KCXBRL_ARELLE_HOME to a folder of your own")
+    return folder
 
 
 @contextlib.contextmanager

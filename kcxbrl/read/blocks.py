@@ -19,6 +19,7 @@ from pathlib import Path
 from kcxbrl.errors import InputError
 from kcxbrl.findings import SourceRef
 from kcxbrl.read.model import Cell, Document, Heading, Paragraph, Row, Table
+from kcxbrl.read.normalise import normalise_lines, restore_columns
 from kcxbrl.read.text import is_amount, parse_amount, parse_runs, plain, plain_offsets
 
 
@@ -188,8 +189,11 @@ def _cells_of(raw: str, file: str, line_no: int) -> tuple[Cell, ...]:
 # ---------------------------------------------------------------- grouping
 
 
-def parse_lines(file: str, lines: list[str]) -> Document:
+def parse_lines(file: str, raw_lines: list[str]) -> Document:
+    """The document's blocks from its lines (as read_lines gives them): normalised first
+    (normalise.py), every column then set back to the file's."""
     _cells_of.cache_clear()
+    lines, column_maps = normalise_lines(raw_lines)
     blocks: list = []
     i, n = 0, len(lines)
     while i < n:
@@ -201,7 +205,7 @@ def parse_lines(file: str, lines: list[str]) -> Document:
         else:
             i = _take_text(file, lines, i, blocks)
     stem = Path(file).stem
-    return Document(name=stem, file=file, blocks=tuple(blocks), line_count=n)
+    return Document(name=stem, file=file, blocks=tuple(restore_columns(blocks, column_maps)), line_count=n)
 
 
 def _take_text(file: str, lines: list[str], i: int, blocks: list) -> int:
@@ -305,13 +309,22 @@ def _heading_level(raw: str) -> int | None:
 
 
 def _take_tables(file: str, lines: list[str], i: int, blocks: list) -> int:
-    """Take one or more consecutive tables starting at line i (a tab line)."""
+    """Take one or more consecutive tables starting at line i (a tab line). A table continued
+    over a page break is one table: the page number, running heads and header rows printed
+    again are kept as its furniture rows."""
     rows: list[Row] = []
     has_data = False
     table_start = i
     n = len(lines)
     while i < n:
         raw = lines[i]
+        if has_data and (not raw.strip() or _PAGE_NUMBER.match(plain(raw)) or not _is_table_line(raw)
+                         or is_header_row(_cells_of(raw, file, i + 1))):
+            page_break = _page_break(file, lines, i, rows)
+            if page_break is not None:
+                furniture, i = page_break
+                rows += furniture
+                continue
         if not raw.strip():
             if _continues(lines, i, header_ok=not has_data, file=file):
                 i += 1
@@ -338,6 +351,84 @@ def _take_tables(file: str, lines: list[str], i: int, blocks: list) -> int:
     return i
 
 
+# A page number as converters print it: "24", "- 24 -", "Page 24", "24 of 40", "F-12".
+_PAGE_NUMBER = re.compile(r"^(?:page\s+)?[-–—]?\s*(?:[A-Z]{1,2}-)?\d{1,3}\s*[-–—]?(?:\s*(?:of|/)\s*\d{1,3})?$", re.IGNORECASE)
+_CONTINUED = re.compile(r"\(?\bcontinued\b\)?|\(cont(?:'d|inued)?\.?\)", re.IGNORECASE)
+_PERIOD_OR_CURRENCY = re.compile(r"\b(?:19|20)\d\d\b|\b(?:RMB|US\$|USD|CNY|HK\$)", re.IGNORECASE)
+_MAX_FURNITURE_LINES = 5  # page number, running heads: a page break prints a few short lines
+
+
+def _page_break(file: str, lines: list[str], i: int, rows: list[Row]) -> tuple[list[Row], int] | None:
+    """The table of `rows` goes on after a page break at line i: page furniture (a page number,
+    running heads such as "Table of Contents" or the issuer's name, and the column header rows
+    printed again), then its rows. Returns the furniture as rows and where the table's rows go
+    on; None when the table ends at line i. A caption ("... STATEMENTS OF ...") between the two
+    parts starts a new table, unless it says "(continued)"."""
+    n = len(lines)
+    header = _header_texts(rows)
+    furniture: list[int] = []
+    page_number = continued = False
+    j = i
+    while j < n:
+        raw = lines[j]
+        text = plain(raw)
+        if not text:
+            j += 1
+            continue
+        if _PAGE_NUMBER.match(text):
+            page_number = True
+        elif _is_table_line(raw) or spaced_figure_count(raw):
+            break
+        elif len(text) > 100 or text.endswith((".", ";", ":")) or (_is_caption(raw) and not _CONTINUED.search(text)):
+            return None  # running text, a section label or another table's caption: the table has ended
+        else:
+            continued = continued or bool(_CONTINUED.search(text))
+        furniture.append(j)
+        if len(furniture) > _MAX_FURNITURE_LINES:
+            return None
+        j += 1
+    if j >= n:
+        return None
+    repeated: list[int] = []
+    k = j
+    while k < n and _is_table_line(lines[k]) and is_header_row(_cells_of(lines[k], file, k + 1)):
+        repeated.append(k)
+        k += 1
+    if repeated:
+        printed_again = [_texts(_cells_of(lines[r], file, r + 1)) for r in repeated]
+        # the header printed again: every row one of the table's header rows, and every row that
+        # says a period or a currency among them (a table under the same first header row but
+        # without the currency row is another table)
+        if not header or not all(texts in header for texts in printed_again) or any(
+                texts not in printed_again and _PERIOD_OR_CURRENCY.search(" ".join(texts)) for texts in header):
+            return None  # a header of its own: another table
+    elif not (page_number or continued) or not is_data_row(_cells_of(lines[j], file, j + 1)):
+        return None
+    if not furniture and j == i:
+        return None  # nothing between the two: not a page break
+    return [Row(cells=_cells_of(lines[f], file, f + 1), line=f + 1, furniture=True) for f in furniture + repeated], k
+
+
+def _texts(cells: tuple[Cell, ...]) -> tuple[str, ...]:
+    texts = [c.text for c in cells]
+    while texts and not texts[-1]:
+        texts.pop()
+    return tuple(texts)
+
+
+def _header_texts(rows: list[Row]) -> list[tuple[str, ...]]:
+    """The texts of a table's column header rows (those before its first row of figures)."""
+    header = []
+    for row in rows:
+        if row.furniture:
+            continue
+        if is_data_row(row.cells):
+            break
+        if is_header_row(row.cells):
+            header.append(_texts(row.cells))
+    return header
+
+
 def _continues(lines: list[str], i: int, header_ok: bool, file: str = "") -> bool:
     """Does the table go on after line i? Only if a data row (or, while the header is still
     being read, another header row) comes soon, with nothing but blank lines and short labels
@@ -361,7 +452,8 @@ def _join_split_values(rows: list[Row], row: Row) -> bool:
     2,480,614'). True when joined."""
     if rows and not row.cells[0].text and is_data_row(row.cells):
         prev = rows[-1]
-        prev_label_only = prev.label and all(not c.text for c in prev.cells[1:]) and not prev.label.endswith(":")
+        prev_label_only = (prev.label and all(not c.text for c in prev.cells[1:]) and not prev.label.endswith(":")
+                           and not prev.furniture)
         if prev_label_only and not is_header_row(prev.cells) and not _is_table_line_row(prev):
             rows[-1] = Row(cells=(prev.cells[0],) + row.cells[1:], line=prev.line, joined_from=(row.line,))
             return True

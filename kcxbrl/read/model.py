@@ -29,6 +29,9 @@ class Row(Frozen):
     cells: tuple[Cell, ...]
     line: int
     joined_from: tuple[int, ...] = ()  # other lines merged into this row (values split over lines)
+    # page furniture of a table continued over a page break: a page number, a running head, the
+    # column header rows printed again. Kept for the rendered page; never read as a row.
+    furniture: bool = False
 
     @property
     def label(self) -> str:

@@ -392,7 +392,7 @@ def _choose_by_rate(rows, members, columns, count, rate) -> tuple[Column, ...] |
 
 def analyse_table(index: int, table: Table, ctx: TableContext, kind: str | None) -> tuple[AnalysedTable, list[Finding]]:
     findings: list[Finding] = []
-    rows = list(table.rows)
+    rows = [row for row in table.rows if not row.furniture]  # a page break's furniture is not a row
     first_data = next((k for k, r in enumerate(rows) if is_data_row(r.cells)), len(rows))
     if ctx.measures and ctx.as_of:
         header_rows = rows[:first_data]

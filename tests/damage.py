@@ -1,0 +1,167 @@
+"""Ordinary conversion damage, applied to an announcement's lines the way other PDF and newswire
+converters print them. Each function takes the lines of a clean document and returns damaged
+lines; none changes a figure, a label's words (but `other_wordings`) or a header's meaning.
+
+- page_breaks: every long table broken over pages: a blank line, a page number, a running head
+  ("Table of Contents", the issuer's name), a blank line, the table's column header rows printed
+  again, then the rows go on;
+- split_paragraphs: the paragraph before every table broken mid-sentence by a blank line;
+- other_wordings: row labels as other US-GAAP issuers print them;
+- invisible_characters: NBSP, zero-width and bidi characters inside labels and figures;
+- spaces_for_tabs: four spaces where the table had a tab.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kcxbrl.read import parse_amount
+
+_YEAR = re.compile(r"^(19|20)\d\d$")
+_HEADER_WORD = re.compile(r"(19|20)\d\d|RMB|US\\?\$|ended|as (at|of)|%", re.IGNORECASE)
+
+
+def _cells(line: str) -> list[str]:
+    return line.split("\t")
+
+
+def _has_figure(line: str) -> bool:
+    return any(parse_amount(c.strip().strip("*")) is not None and not _YEAR.match(c.strip()) for c in _cells(line)[1:])
+
+
+def tables(lines: list[str]) -> list[tuple[int, int, int]]:
+    """(first line, first data line, last line) of each run of tab lines (0-based, blank lines
+    inside a table allowed when a tab line follows)."""
+    found = []
+    i, n = 0, len(lines)
+    while i < n:
+        if "\t" not in lines[i]:
+            i += 1
+            continue
+        start = last = i
+        j = i + 1
+        while j < n and ("\t" in lines[j] or (not lines[j].strip() and j + 1 < n and "\t" in lines[j + 1])):
+            if "\t" in lines[j]:
+                last = j
+            j += 1
+        data = next((k for k in range(start, last + 1) if _has_figure(lines[k])), None)
+        if data is not None:
+            found.append((start, data, last))
+        i = last + 1
+    return found
+
+
+def page_breaks(lines: list[str], *, every: int = 9, running_head: str = "Table of Contents") -> list[str]:
+    """Each table with more than `every` data rows breaks after every `every` rows; the header
+    printed again is the one the rows stand under (the last run of caption rows above them)."""
+    inserts: list[tuple[int, list[str]]] = []
+    for start, data, last in tables(lines):
+        rows = [k for k in range(data, last + 1) if lines[k].strip() and (_cells(lines[k])[0].strip() or _has_figure(lines[k]))]
+        if len(rows) <= every:
+            continue
+        for k in rows[every::every]:
+            above = [j for j in range(start, k) if "\t" in lines[j] and not _cells(lines[j])[0].strip()
+                     and not _has_figure(lines[j]) and _HEADER_WORD.search(lines[j])]
+            header: list[int] = []
+            for j in reversed(above):  # the caption rows right above the rows' first figures
+                if header and j != header[0] - 1:
+                    break
+                header.insert(0, j)
+            if header:
+                inserts.append((k, [lines[j] for j in header]))
+    out = list(lines)
+    page = 20 + len(inserts)
+    for k, header in sorted(inserts, reverse=True):
+        out[k:k] = ["", str(page), running_head, "", *header]
+        page -= 1
+    return out
+
+
+def split_paragraphs(lines: list[str]) -> list[str]:
+    """The last paragraph line before each table is broken after its middle word."""
+    out = list(lines)
+    for start, _, _ in reversed(tables(lines)):
+        k = start - 1
+        while k >= 0 and not out[k].strip():
+            k -= 1
+        if k < 0 or "\t" in out[k]:
+            continue
+        words = out[k].split(" ")
+        if len(words) < 6:
+            k -= 1  # a caption line: break the paragraph above it
+            while k >= 0 and not out[k].strip():
+                k -= 1
+            if k < 0 or "\t" in out[k]:
+                continue
+            words = out[k].split(" ")
+            if len(words) < 6:
+                continue
+        middle = len(words) // 2
+        out[k:k + 1] = [" ".join(words[:middle]), "", " ".join(words[middle:])]
+    return out
+
+
+# How other US-GAAP issuers print the samples' row labels (seen in their published statements).
+WORDINGS = [
+    (r"^Total revenues\t", "Net revenues\t"),
+    (r"^Selling and marketing expenses\t", "Sales and marketing expenses\t"),
+    (r"^Operating loss\t", "Loss from operations\t"),
+    (r"^Total operating expenses\t", "Total operating costs and expenses\t"),
+    (r"^Income tax \(expense\) benefit\t", "Income tax\t"),
+    (r"^Income tax expense\t", "Income tax\t"),
+    (r"^Foreign exchange \(loss\) gain\t", "Exchange losses\t"),
+    (r"^Other \(loss\) gain, net\t", "Investment loss, net\t"),
+    (r"^Other \(expense\) income, net\t", "Others, net\t"),
+    (r"^Total assets\t", "TOTAL ASSETS\t"),
+    (r"^Total liabilities\t", "TOTAL LIABILITIES\t"),
+    (r"^Loss before income taxes\t", "Loss before income tax expenses\t"),
+]
+
+
+def other_wordings(lines: list[str]) -> list[str]:
+    out = []
+    for line in lines:
+        for pattern, replacement in WORDINGS:
+            line = re.sub(pattern, replacement, line)
+        out.append(line)
+    return out
+
+
+NBSP, ZWSP, ZWNJ, LRM, RLM, BOM, LRE, PDF = "\u00a0", "\u200b", "\u200c", "\u200e", "\u200f", "\ufeff", "\u202a", "\u202c"
+
+
+def invisible_characters(lines: list[str]) -> list[str]:
+    """In every table row: the label's first space an NBSP, a zero-width space inside its first
+    word, a left-to-right mark before each figure, a bidi embedding around the last figure; in
+    paragraphs, NBSP after "RMB"."""
+    out = []
+    for line in lines:
+        if "\t" in line and _has_figure(line):
+            cells = _cells(line)
+            label = cells[0]
+            if " " in label:
+                label = label.replace(" ", NBSP, 1)
+            if len(label) > 3:
+                label = label[:2] + ZWSP + label[2:]
+            figures = [LRM + c if parse_amount(c.strip()) is not None and c.strip() else c for c in cells[1:]]
+            if figures and figures[-1].strip():
+                figures[-1] = LRE + figures[-1] + PDF
+            line = "\t".join([label, *figures])
+        elif line.strip() and "\t" not in line:
+            line = line.replace("RMB", "RMB" + NBSP, 1) if re.search(r"RMB\d", line) else line
+            line = line.replace(" ", ZWNJ + " ", 1)
+        out.append(line)
+    return out
+
+
+def spaces_for_tabs(lines: list[str]) -> list[str]:
+    return [line.replace("\t", "    ") for line in lines]
+
+
+DAMAGES = {
+    "page_breaks": page_breaks,
+    "split_paragraphs": split_paragraphs,
+    "other_wordings": other_wordings,
+    "invisible_characters": invisible_characters,
+    "spaces_for_tabs": spaces_for_tabs,
+}

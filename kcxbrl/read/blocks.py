@@ -355,6 +355,7 @@ def _take_tables(file: str, lines: list[str], i: int, blocks: list) -> int:
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?[-–—]?\s*(?:[A-Z]{1,2}-)?\d{1,3}\s*[-–—]?(?:\s*(?:of|/)\s*\d{1,3})?$", re.IGNORECASE)
 _CONTINUED = re.compile(r"\(?\bcontinued\b\)?|\(cont(?:'d|inued)?\.?\)", re.IGNORECASE)
 _PERIOD_OR_CURRENCY = re.compile(r"\b(?:19|20)\d\d\b|\b(?:RMB|US\$|USD|CNY|HK\$)", re.IGNORECASE)
+_NUMBERED_TITLE = re.compile(r"^(?:\d{1,2}\.|\([a-z]\)|[A-Z]\.)\s+\S")
 _MAX_FURNITURE_LINES = 5  # page number, running heads: a page break prints a few short lines
 
 
@@ -379,8 +380,9 @@ def _page_break(file: str, lines: list[str], i: int, rows: list[Row]) -> tuple[l
             page_number = True
         elif _is_table_line(raw) or spaced_figure_count(raw):
             break
-        elif len(text) > 100 or text.endswith((".", ";", ":")) or (_is_caption(raw) and not _CONTINUED.search(text)):
-            return None  # running text, a section label or another table's caption: the table has ended
+        elif len(text) > 100 or text.endswith((".", ";", ":")) or _NUMBERED_TITLE.match(text) or (
+                _is_caption(raw) and not _CONTINUED.search(text)):
+            return None  # running text, a section label, a note's title or another table's caption: the table has ended
         else:
             continued = continued or bool(_CONTINUED.search(text))
         furniture.append(j)
@@ -396,17 +398,24 @@ def _page_break(file: str, lines: list[str], i: int, rows: list[Row]) -> tuple[l
         k += 1
     if repeated:
         printed_again = [_texts(_cells_of(lines[r], file, r + 1)) for r in repeated]
-        # the header printed again: every row one of the table's header rows, and every row that
-        # says a period or a currency among them (a table under the same first header row but
-        # without the currency row is another table)
-        if not header or not all(texts in header for texts in printed_again) or any(
-                texts not in printed_again and _PERIOD_OR_CURRENCY.search(" ".join(texts)) for texts in header):
+        # the header printed again: every row one of the table's header rows (or the dates and
+        # currencies of one), and all of its dates and currencies printed again (a table under
+        # the same first header row but without its currency row is another table)
+        if not header or not all(texts in header or (_dated(texts) and _dated(texts) in map(_dated, header))
+                                 for texts in printed_again) \
+                or not {_dated(t) for t in header} - {()} <= {_dated(t) for t in printed_again}:
             return None  # a header of its own: another table
     elif not (page_number or continued) or not is_data_row(_cells_of(lines[j], file, j + 1)):
         return None
     if not furniture and j == i:
         return None  # nothing between the two: not a page break
     return [Row(cells=_cells_of(lines[f], file, f + 1), line=f + 1, furniture=True) for f in furniture + repeated], k
+
+
+def _dated(texts: tuple[str, ...]) -> tuple[str, ...]:
+    """The cells of a header row that say a period or a currency (what the row means, whatever
+    else a garbled copy of it prints: "Notes" or "Not")."""
+    return tuple(t for t in texts if _PERIOD_OR_CURRENCY.search(t))
 
 
 def _texts(cells: tuple[Cell, ...]) -> tuple[str, ...]:

@@ -1,8 +1,8 @@
 """Which tables are statements, and which concept each row is.
 
 All knowledge of labels lives in taxonomy/source/mapping.toml; this module only applies it:
-a table's kind comes from its caption (or it continues the table before it), a row's concept
-from the first rule whose label and section patterns match.
+a table's kind comes from the evidence (its rows, caption and header, see `table_kind`), a
+row's concept from the first rule whose label and section patterns match.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from kcxbrl.dts import RowRule, TableKind, Taxonomy
-from kcxbrl.read import Document, Table, normalise_label
+from kcxbrl.read import Document, Table, is_data_row, is_header_row, normalise_label
 from kcxbrl.understand.tables import titles_before
 
 
@@ -20,22 +20,92 @@ def prints_amount_to_subtract(label: str) -> bool:
 
 
 def classify_tables(document: Document, taxonomy: Taxonomy) -> list[tuple[Table, str, TableKind | None]]:
-    """Each table with its caption and kind. A table without a caption of its own (a statement
-    continued after a page break) continues the kind of the table before it."""
+    """Each table with its caption and kind, decided by evidence (`table_kind`)."""
     tables = [b for b in document.blocks if isinstance(b, Table)]
     result: list[tuple[Table, str, TableKind | None]] = []
     previous: TableKind | None = None
     for table, title in zip(tables, titles_before(document)):
-        # a caption names the statement; a sentence leading into a note table ("... as follows:") does not
-        parts = [part for part in title.split(" | ") if part]
-        captions = [part for part in parts if not part.rstrip().endswith((":", "."))]
-        kind = next((k for k in taxonomy.tables
-                     if any(re.search(k.title, c, re.IGNORECASE) for c in (parts if k.intro else captions))), None)
-        if kind is None and not title.strip():
-            kind = previous
+        kind = table_kind(table, title, previous if not title.strip() else None, taxonomy)
         result.append((table, title, kind))
         previous = kind
     return result
+
+
+# How much each piece of evidence weighs, against the share of a table's rows a kind's rules
+# match (0 to 1). A caption names the statement but may be a sentence that merely mentions one;
+# rows are what the table is. A table with no caption of its own right after another (a
+# statement continued) leans to that one's kind.
+CAPTION_WEIGHT = 0.5
+CONTINUES_WEIGHT = 0.25
+HEADER_WEIGHT = 0.2
+MIN_SCORE = 0.5  # below this, no kind fits: the table is not understood
+MIN_ROWS = 2  # rows a kind must recognise when no caption names it
+
+
+def table_kind(table: Table, title: str, continuing: TableKind | None, taxonomy: Taxonomy) -> TableKind | None:
+    """The kind whose evidence is strongest: the share of the table's row labels its rules
+    recognise ("Total assets" and "Total liabilities" make a balance sheet wherever it stands),
+    its caption, whether its header speaks of instants or durations, and the table it continues.
+    None when no kind reaches MIN_SCORE, or two kinds tie with no caption to tell them apart:
+    a table is never given a kind by guess."""
+    captioned = set(_caption_kinds(title, taxonomy))
+    labels = [normalise_label(row.label) for row in table.rows if not row.furniture and row.label and is_data_row(row.cells)]
+    period = _header_period(table)
+    scored: list[tuple[float, int, int, TableKind]] = []
+    for order, kind in enumerate(taxonomy.tables):
+        rules = [re.compile(r.label, re.IGNORECASE) for r in taxonomy.rules(kind) if _telling(r.label)]
+        matched = sum(1 for label in labels if any(rule.search(label) for rule in rules))
+        score = matched / len(labels) if labels else 0.0
+        continues = continuing is not None and kind.kind == continuing.kind
+        if kind.kind in captioned:
+            score += CAPTION_WEIGHT
+        elif matched < MIN_ROWS and not (continues and matched):
+            continue
+        if continues:
+            score += CONTINUES_WEIGHT
+        if period is not None:
+            score += HEADER_WEIGHT if (period == "instant") == kind.instant else -HEADER_WEIGHT
+        scored.append((score, kind.kind in captioned, -order, kind))
+    if not scored:
+        return None
+    scored.sort(key=lambda s: (s[0], s[1], s[2]), reverse=True)
+    best = scored[0]
+    if best[0] < MIN_SCORE:
+        return None
+    if len(scored) > 1 and abs(scored[1][0] - best[0]) < 1e-9 and not best[1] and not _same_rules(best[3], scored[1][3], taxonomy):
+        return None  # two kinds fit alike and nothing says which
+    return best[3]
+
+
+def _caption_kinds(title: str, taxonomy: Taxonomy) -> list[str]:
+    """The kinds the caption names. A caption names the statement; a sentence leading into a
+    note table ("... as follows:") names it only for kinds that say so (`intro`)."""
+    parts = [part for part in title.split(" | ") if part]
+    captions = [part for part in parts if not part.rstrip().endswith((":", "."))]
+    return [k.kind for k in taxonomy.tables
+            if any(re.search(k.title, c, re.IGNORECASE) for c in (parts if k.intro else captions))][:1]
+
+
+def _telling(pattern: str) -> bool:
+    """A rule that recognises a row by its words (not one for an unlabelled or "Total" row)."""
+    return not (re.search(pattern, "", re.IGNORECASE) or re.search(pattern, "total", re.IGNORECASE))
+
+
+def _same_rules(a: TableKind, b: TableKind, taxonomy: Taxonomy) -> bool:
+    return a.rows_from == b.kind or b.rows_from == a.kind
+
+
+_INSTANT_WORDS = re.compile(r"\bas\s+(?:at|of)\b", re.IGNORECASE)
+_DURATION_WORDS = re.compile(r"\b(?:months?|years?|quarters?|periods?)\s+ended\b", re.IGNORECASE)
+
+
+def _header_period(table: Table) -> str | None:
+    """"instant" or "duration" when the header rows say only one of them."""
+    text = " ".join(c.text for row in table.rows if not row.furniture and is_header_row(row.cells) for c in row.cells)
+    instant, duration = bool(_INSTANT_WORDS.search(text)), bool(_DURATION_WORDS.search(text))
+    if instant != duration:
+        return "instant" if instant else "duration"
+    return None
 
 
 def match_row(rules: tuple[RowRule, ...], label: str, section: str, percent: bool, first_row: str,

@@ -401,7 +401,7 @@ def analyse_table(index: int, table: Table, ctx: TableContext, kind: str | None)
                                _caption_scale(ctx.title) or 0)
     else:
         header_rows = [r for r in rows[:first_data] if is_header_row(r.cells)]
-        header = read_header(header_rows, ctx.instant_by_default)
+        header = read_header(_distinct(header_rows), ctx.instant_by_default)
     scale = header.scale if header.scale is not None else _caption_scale(ctx.title) or ctx.default_scale
     columns = header.columns[:-1] if header.change_column and header.columns and header.columns[-1].currency is None else header.columns
 
@@ -452,6 +452,20 @@ def analyse_table(index: int, table: Table, ctx: TableContext, kind: str | None)
                 ref=row.amounts[0].ref))
     return AnalysedTable(index=index, ref=table.ref, title=ctx.title, kind=kind, scale=scale,
                          columns=columns, rows=tuple(aligned)), findings
+
+
+def _distinct(header_rows: list[Row]) -> list[Row]:
+    """The header rows less one that says again the dates and currencies of a row above it (a
+    header printed twice where a page broke, "Notes" garbled to "Not" in one of them)."""
+    seen: set[tuple[str, ...]] = set()
+    kept = []
+    for row in header_rows:
+        key = tuple(c.text for c in row.cells if re.search(r"\d|RMB|US\$", c.text))
+        if key and key in seen:
+            continue
+        seen.add(key)
+        kept.append(row)
+    return kept
 
 
 def _label_shifted_back(row: Row) -> Row:

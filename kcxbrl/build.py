@@ -9,6 +9,7 @@ everything is staged beside it and moved into place: an unusable input leaves no
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from kcxbrl import validate as validation
 from kcxbrl.check import check
 from kcxbrl.dts import Taxonomy
+from kcxbrl.errors import InputError
 from kcxbrl.findings import Finding
 from kcxbrl.profile import IssuerProfile
 from kcxbrl.publish import (
@@ -87,22 +89,35 @@ def generate(path: Path, taxonomy: Taxonomy, profile: IssuerProfile) -> tuple[Fi
 
 
 def build_one(path: Path, out: Path, taxonomy: Taxonomy, profile: IssuerProfile, *, validate: bool = True) -> BuildResult:
+    """Build one announcement into out/NAME/ (the unpacked package, NAME.xbri, the JSON files)
+    and out/NAME.xbri (a link to NAME/NAME.xbri), published together in one step."""
     started = time.perf_counter()
     filing, files = generate(path, taxonomy, profile)
     generate_seconds = time.perf_counter() - started
     name = filing.document.name
+    if name in (".", ".."):  # the stem of "..txt" or "...txt": not a name an output can have
+        name = filing.document.file
+    if len(os.fsencode(f"{name}.xbri")) > 255:
+        raise InputError(filing.document.file, None, "file name too long for the outputs (NAME.xbri)")
+    top = min(files).split("/", 1)[0]  # the package's top folder: the name made safe for URIs
     with staging(out) as tmp:
-        package = tmp / f"{name}.xbri"
-        package.write_bytes(zip_bytes(files))
-        folder = tmp / name
         write_tree(tmp, files)
+        folder = tmp / top
+        # Arelle reads and writes under the safe name, then the files take the output names
+        package = folder / f"{top}.xbri"
+        package.write_bytes(zip_bytes(files))
+        export = folder / f"{top}.json"
         report = None
         if validate:
-            report = validation.validate(package, export_json=folder / f"{name}.json")
+            report = validation.validate(package, export_json=export)
             (folder / "validation.json").write_text(validation.validation_json(report), encoding="utf-8")
+        if top != name:
+            package.rename(folder / f"{name}.xbri")
+            if export.exists():
+                export.rename(folder / f"{name}.json")
         for file_name, text in sidecar_files(filing).items():
-            (folder / file_name).write_text(text, encoding="utf-8")
-        move_into_place(package, out / f"{name}.xbri")
+            # a file name that is not UTF-8 (lone surrogates) is written as its JSON escape
+            (folder / file_name).write_text(text, encoding="utf-8", errors="backslashreplace")
         move_into_place(folder, out / name)
     return BuildResult(name=name, facts=filing.fact_count, findings=filing.findings,
                        coverage=filing.coverage["by_rule"],

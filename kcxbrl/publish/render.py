@@ -7,6 +7,7 @@ of text from the input is escaped.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -45,13 +46,18 @@ def render_report(filing: Filing, title: str) -> bytes:
     return _environment().get_template("report.xhtml.j2").render(page=page).encode("utf-8")
 
 
+# characters XML 1.0 does not allow (a file name may carry them into the title: control
+# characters, and lone surrogates from bytes that are not UTF-8)
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def build_view(filing: Filing, title: str) -> dict:
     by_cell = {(f.source.line, f.source.column): f for f in filing.facts if not f.in_prose}
     inline = _inline_facts(filing)
     contexts = {f.context.id: f.context for f in filing.facts} | {t.context.id: t.context for t in filing.text_facts}
     units = sorted({f.unit for f in filing.facts if f.unit})
     return {
-        "title": title,
+        "title": _NOT_XML.sub("\ufffd", title),
         "prefix": PREFIX,
         "namespace": NAMESPACE,
         "schema_ref": filing.schema_ref,

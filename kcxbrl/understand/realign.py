@@ -14,6 +14,11 @@ against what the rest of the document says:
 An arrangement is evidence-backed when at least one test agrees and none disagrees. Exactly
 one such arrangement places the row; otherwise nothing from the row is tagged and the row is
 reported. A value is never put in a period or currency on a guess.
+
+The arrangements number choose(columns, figures), which grows exponentially with a crafted
+header (16 columns and 8 figures: 12,870; 30 and 15: 155,117,520). A row with more than
+ARRANGEMENT_LIMIT of them is reported as not placed, saying so, without trying any: the cost of
+a row is bounded (the bundled samples have at most 7 arrangements for a row).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from math import comb
 
 from kcxbrl.dts import Taxonomy
 from kcxbrl.findings import Finding
@@ -29,6 +35,9 @@ from kcxbrl.understand.model import Column, Fact, TableRow
 from kcxbrl.understand.tables import ALIGNMENT_SLACK, candidate_headers
 
 Members = tuple[tuple[str, str], ...]
+
+# the most arrangements of one row's figures tried (candidate_headers returns none past it)
+ARRANGEMENT_LIMIT = 256
 
 
 @dataclass(frozen=True)
@@ -80,7 +89,8 @@ def place_rows(unplaced: list[Unplaced], known: list[Fact], sums: list[Relation]
     index = _index(known)
     for item in unplaced:
         backed = []
-        for candidate in candidate_headers(item.header, len(item.row.amounts)):
+        arrangements = _arrangements(item.header, len(item.row.amounts))
+        for candidate in candidate_headers(item.header, len(item.row.amounts), limit=ARRANGEMENT_LIMIT):
             facts = item.facts_for(candidate)
             agree, disagree, reasons = _evidence(facts, index, sums, rate)
             if agree and not disagree:
@@ -99,14 +109,31 @@ def place_rows(unplaced: list[Unplaced], known: list[Fact], sums: list[Relation]
                          + f"; placed by {', '.join(sorted(reasons))}"),
                 ref=ref, facts=tuple(f.id for f in facts)))
         else:
-            why = "no arrangement is backed by the document's other figures" if not backed else \
-                f"{len(backed)} arrangements agree with the document's other figures"
+            if arrangements > ARRANGEMENT_LIMIT:
+                why = (f"its figures have {arrangements:,} arrangements over the columns, more than the "
+                       f"{ARRANGEMENT_LIMIT} tried at most")
+            elif not backed:
+                why = "no arrangement is backed by the document's other figures"
+            else:
+                why = f"{len(backed)} arrangements agree with the document's other figures"
             findings.append(Finding(
                 severity="warning", code="table.unalignedRow",
                 message=(f"row '{row.label}' has {_figures(len(row.amounts))} but the header has {len(item.header)} "
                          f"columns and {why}; not tagged"),
                 ref=ref))
     return placed, findings
+
+
+def _arrangements(header: tuple[Column, ...], count: int) -> int:
+    """How many headers candidate_headers has for a row of `count` figures (without listing them)."""
+    n = len(header)
+    if count < n:
+        return comb(n, count)
+    if count > n:
+        lone_usd = [c for c in header if c.currency == "USD"
+                    and not any(o.currency == "CNY" and o.end == c.end and o.months == c.months for o in header)]
+        return comb(len(lone_usd), count - n)
+    return 1
 
 
 def _figures(count: int) -> str:

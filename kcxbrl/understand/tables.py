@@ -331,14 +331,22 @@ def _pairs_agree(amounts: tuple[Amount, ...], columns: tuple[Column, ...], rate:
     return good, bad
 
 
-def candidate_headers(columns: tuple[Column, ...], count: int) -> list[tuple[Column, ...]]:
+def candidate_headers(columns: tuple[Column, ...], count: int, limit: int = 256) -> list[tuple[Column, ...]]:
     """Headers of `count` columns that explain a row with more or fewer figures than the header:
-    a header that lost the RMB twin of a US$ column, or a row that lost figures."""
+    a header that lost the RMB twin of a US$ column, or a row that lost figures.
+
+    None at all when there are more than `limit`: their number grows as choose(columns, figures)
+    (155,117,520 for 15 figures under 30 columns), so past the limit the row is not placed
+    (realign.place_rows reports it) rather than tried for hours. The bundled samples need 7."""
+    from math import comb
+
     n = len(columns)
     if count > n:
         extra = count - n
         usd_slots = [i for i, c in enumerate(columns) if c.currency == "USD"
                      and not any(o.currency == "CNY" and o.end == c.end and o.months == c.months for o in columns)]
+        if comb(len(usd_slots), extra) > limit:
+            return []
         result = []
         for slots in combinations(usd_slots, extra):
             cols = list(columns)
@@ -348,6 +356,8 @@ def candidate_headers(columns: tuple[Column, ...], count: int) -> list[tuple[Col
             result.append(tuple(cols))
         return result
     if count < n:
+        if comb(n, count) > limit:
+            return []
         return [tuple(c for k, c in enumerate(columns) if k not in drop) for drop in combinations(range(n), n - count)]
     return [columns]
 

@@ -59,7 +59,7 @@ def machine() -> str:
 
 
 def run(repeat: int) -> str:
-    taxonomy, profile = default_taxonomy(), load_profile()
+    taxonomy, profile = default_taxonomy(), load_profile("kingsoft-cloud")
     import_seconds = arelle_import_seconds()
     rows, notes = [], []
     with tempfile.TemporaryDirectory(prefix="kcxbrl-bench-") as tmp:

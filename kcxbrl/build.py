@@ -20,15 +20,12 @@ from kcxbrl.check import check
 from kcxbrl.dts import Taxonomy
 from kcxbrl.errors import InputError
 from kcxbrl.findings import Finding
-from kcxbrl.profile import IssuerProfile
+from kcxbrl.profile import IssuerProfile, bundled_profiles
 from kcxbrl.publish import (
     Filing, move_into_place, report_files, schema_ref, sidecar_files, staging, write_tree, zip_bytes,
 )
 from kcxbrl.read import read_document
-from kcxbrl.understand import understand
-
-
-ENTITY_SCHEME = "http://www.sec.gov/CIK"
+from kcxbrl.understand import choose_profile, understand
 
 
 class BuildResult(BaseModel):
@@ -61,11 +58,15 @@ class BuildResult(BaseModel):
         return "source" if traced and not (v.errors or v.warnings) else "invalid"
 
 
-def make_filing(path: Path, taxonomy: Taxonomy, profile: IssuerProfile) -> Filing:
-    """read -> understand -> check: everything the report is made of."""
+def make_filing(path: Path, taxonomy: Taxonomy, profile: IssuerProfile | None = None) -> tuple[Filing, IssuerProfile]:
+    """read -> understand -> check: everything the report is made of, and the issuer profile it
+    was made with (`profile`, or the one the document matches among the bundled profiles, or
+    the identity the document states; `taxonomy`: the base the profiles extend)."""
     document = read_document(path)
-    tagging = understand(document, taxonomy, profile)
-    checks = check(document, tagging, taxonomy)
+    profile, identity = choose_profile(document, taxonomy, bundled_profiles(taxonomy), profile)
+    tagging = understand(document, profile)
+    checks = check(document, tagging, profile.taxonomy)
+    scheme, identifier = profile.entity_identifier
     return Filing(
         document=document,
         tables=tagging.tables,
@@ -73,22 +74,23 @@ def make_filing(path: Path, taxonomy: Taxonomy, profile: IssuerProfile) -> Filin
         prose=tagging.prose,
         text_blocks=tagging.text_blocks,
         text_facts=tagging.text_facts,
-        findings=tagging.findings + checks.findings,
+        findings=tuple(identity) + tagging.findings + checks.findings,
         unprinted_calc=tagging.unprinted_calc,
         coverage=checks.coverage,
         schema_ref=schema_ref(document.name),
-        entity_scheme=ENTITY_SCHEME,
-        entity_id=profile.cik,
-    )
+        entity_scheme=scheme,
+        entity_id=identifier,
+    ), profile
 
 
-def generate(path: Path, taxonomy: Taxonomy, profile: IssuerProfile) -> tuple[Filing, dict[str, bytes]]:
+def generate(path: Path, taxonomy: Taxonomy, profile: IssuerProfile | None = None) -> tuple[Filing, dict[str, bytes]]:
     """Everything up to the package's files, in memory (no Arelle, no disk writes)."""
-    filing = make_filing(path, taxonomy, profile)
-    return filing, report_files(filing, taxonomy, f"{profile.name}: {filing.document.name}")
+    filing, profile = make_filing(path, taxonomy, profile)
+    return filing, report_files(filing, profile.taxonomy, f"{profile.name}: {filing.document.name}")
 
 
-def build_one(path: Path, out: Path, taxonomy: Taxonomy, profile: IssuerProfile, *, validate: bool = True) -> BuildResult:
+def build_one(path: Path, out: Path, taxonomy: Taxonomy, profile: IssuerProfile | None = None, *,
+              validate: bool = True) -> BuildResult:
     """Build one announcement into out/NAME/ (the unpacked package, NAME.xbri, the JSON files)
     and out/NAME.xbri (a link to NAME/NAME.xbri), published together in one step."""
     started = time.perf_counter()

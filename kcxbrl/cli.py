@@ -25,7 +25,7 @@ from kcxbrl.check import ReportedFact, comparative_findings, load_report, report
 from kcxbrl.dts import default_taxonomy
 from kcxbrl.errors import KcxbrlError
 from kcxbrl.findings import Finding
-from kcxbrl.profile import DEFAULT_PROFILE, load_profile
+from kcxbrl.profile import bundled_profiles, load_profile
 from kcxbrl.publish import findings_json
 from kcxbrl.resources import samples_dir
 
@@ -48,7 +48,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         return EXIT_UNUSABLE
     try:
         taxonomy = default_taxonomy()
-        profile = load_profile(args.profile)
+        profile = load_profile(args.profile, taxonomy) if args.profile else None
+        bundled_profiles(taxonomy)  # a broken bundled profile is an error before anything is built
     except KcxbrlError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
@@ -199,7 +200,9 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="build report packages (default: the bundled samples)")
     b.add_argument("inputs", nargs="*", metavar="INPUT.txt")
     b.add_argument("--out", default="output", help="output folder (default: output)")
-    b.add_argument("--profile", default=DEFAULT_PROFILE, help="issuer profile name or .toml path")
+    b.add_argument("--profile", default=None,
+                   help="issuer profile name or .toml path (default: the bundled profile the document names, "
+                        "else the identity the document states)")
     b.set_defaults(func=cmd_build)
     c = sub.add_parser("check", help="compare built reports across documents (no rebuilding)")
     c.add_argument("paths", nargs="+", metavar="PATH", help="output/NAME folders, NAME.xbri packages, or a folder of them")

@@ -23,17 +23,19 @@ class Built:
 
     def facts(self, concept: str, period: str, unit: str | None = None, **dims: str) -> list[dict]:
         """Facts of `concept` in `period` ('2025-01-01/2025-12-31' or '@2025-12-31'),
-        with `unit` ('CNY', 'USD', 'CNY/shares', 'shares', 'pure') and exactly `dims`."""
+        with `unit` ('CNY', 'USD', 'CNY/shares', 'shares', 'pure') and exactly `dims`. Concepts,
+        axes and members by local name: the base taxonomy's (kcx:) or the issuer's (kc:)."""
         wanted_period = _oim_period(period)
         found = []
         for fact_id, fact in self.oim["facts"].items():
             d = fact["dimensions"]
-            if d["concept"] != f"kcx:{concept}" or d["period"] != wanted_period:
+            if d["concept"].split(":", 1)[1] != concept or d["period"] != wanted_period:
                 continue
             # xBRL-JSON leaves out the unit of pure facts (xbrli:pure is the default)
             if unit is not None and d.get("unit", "xbrli:pure") != _oim_unit(unit):
                 continue
-            fact_dims = {k.split(":", 1)[1]: v.split(":", 1)[1] for k, v in d.items() if k.startswith("kcx:")}
+            fact_dims = {k.split(":", 1)[1]: v.split(":", 1)[1] for k, v in d.items()
+                         if ":" in k and k.split(":", 1)[0] not in ("xbrl", "xbrli")}
             if fact_dims != dims:
                 continue
             found.append({"id": fact_id, **fact})
@@ -64,7 +66,7 @@ def _oim_unit(unit: str) -> str:
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> dict[str, Built]:
     out = tmp_path_factory.mktemp("build")
-    taxonomy, profile = default_taxonomy(), load_profile()
+    taxonomy, profile = default_taxonomy(), load_profile("kingsoft-cloud")
     results = {}
     for path in bundled_samples():
         result = build_one(path, out, taxonomy, profile)

@@ -401,7 +401,7 @@ HOSTILE_PROSE = (
     'unitRef="CNY" decimals="-5" scale="6">9,999.9</ix:nonFraction> million <![CDATA[ ]]> <!DOCTYPE x> '
     '<!ENTITY e "f"> &e; <script>alert(1)</script> <ix:header/> ]]> end.'
 )
-GENERATED_IX = re.compile(r"^(f|p)-\d+-\d+$|^t-\d+$|^cover-\w+$")
+GENERATED_IX = re.compile(r"^(f|p)-\d+-\d+(-\d+)?$|^t-\d+$|^cover-\w+$")  # -2: the figure's second concept
 
 
 def test_injected_markup_stays_text(tmp_path, capsys):

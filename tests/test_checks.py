@@ -249,9 +249,10 @@ def test_the_sum_check_finds_a_changed_aging_bucket(built):
     from kcxbrl.profile import load_profile
     from kcxbrl.dts import default_taxonomy
 
-    taxonomy = default_taxonomy()
+    profile = load_profile("kingsoft-cloud")
+    taxonomy = profile.taxonomy  # the base and Kingsoft Cloud's own part (its aging buckets)
     path = next(p for p in bundled_samples() if p.stem == "kc-2025-h1-interim-results")
-    filing = make_filing(path, taxonomy, load_profile())
+    filing, _ = make_filing(path, default_taxonomy(), profile)
     prohibited = set(unprinted_calc(list(filing.facts), taxonomy))
     assert sum_findings(filing.facts, taxonomy, D("7.1636"), prohibited) == []
     bucket = next(f for f in filing.facts if f.source.line == 573 and f.unit == "CNY"

@@ -17,10 +17,14 @@ import pytest
 from kcxbrl.validate import arelle_adapter
 from kcxbrl.dts.generate import FOR, FORMULA_NSMAP, SCHEMA_FILE, build_formulas, build_schema, formula_variables
 from kcxbrl.dts import default_taxonomy
+from kcxbrl.dts.generate import issuer_file_names
+from kcxbrl.profile import load_profile
 
 from conftest import SAMPLE_NAMES, Built
 
-ASSERTION_IDS = {a.id for a in default_taxonomy().assertions}
+# the base taxonomy's assertions and Kingsoft Cloud's own (its service lines, aging buckets ...)
+KC = load_profile("kingsoft-cloud").taxonomy
+ASSERTION_IDS = {a.id for a in KC.assertions}
 
 # Evaluations each sample at least gives each assertion (one per column the statement prints,
 # RMB and US$); None: the sample prints none of the figures, so nothing is evaluated.
@@ -91,6 +95,9 @@ def test_every_assertion_runs_and_holds_on_the_samples(built, sample):
     # the report's formula linkbase is the taxonomy's, reached through the report's entry schema
     folder = built[sample].result.folder
     assert (folder / "taxonomy" / FOR).read_bytes() == build_formulas(default_taxonomy())
+    assert KC.extension is not None  # and the issuer's, reached through its schema
+    issuer_for = folder / "taxonomy" / issuer_file_names(KC)["for"]
+    assert issuer_for.read_bytes() == build_formulas(KC, KC.extension.assertions)
     assert f'schemaLocation="{SCHEMA_FILE}"' in (folder / "taxonomy" / f"{sample}.xsd").read_text(encoding="utf-8")
 
 
@@ -262,7 +269,7 @@ def _context_id(report: Path, fact_id: str) -> str:
 
 def test_every_xpath_prefix_is_declared():
     """An undeclared prefix makes Arelle skip an assertion silently: check every expression."""
-    tax = default_taxonomy()
+    tax = KC
     text = build_formulas(tax).decode()
     expressions = re.findall(r'(?:select|test)="([^"]*)"', text) + re.findall(r">([^<]*\{\$[^<]*)<", text)
     assert len(expressions) > 5 * len(tax.assertions)
@@ -270,11 +277,12 @@ def test_every_xpath_prefix_is_declared():
     assert used == {"xfi", "xs"}
     assert used <= set(FORMULA_NSMAP)
     qnames = re.findall(r"<(?:cf|df):qname>([^<]+)</", text)
-    assert qnames and {q.split(":")[0] for q in qnames} == {"kcx"}
+    assert qnames and {q.split(":")[0] for q in qnames} == {"kcx", "kc"}
+    assert f'xmlns:kc="{KC.namespaces["kc"]}"' in text
 
 
 def test_every_assertion_has_an_english_message_naming_its_figures():
-    tax = default_taxonomy()
+    tax = KC
     text = build_formulas(tax).decode()
     for assertion in tax.assertions:
         message = re.search(rf'<msg:message [^>]*xlink:label="{assertion.id}_message"[^>]*xml:lang="en">([^<]*)<', text)

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 
+from conftest import SAMPLE_NAMES
+
 # period shorthands
 H1_22, H1_23 = "2022-01-01/2022-06-30", "2023-01-01/2023-06-30"
 FY23, FY24, FY25 = "2023-01-01/2023-12-31", "2024-01-01/2024-12-31", "2025-01-01/2025-12-31"
@@ -16,8 +18,9 @@ REV = "RevenueFromContractWithCustomerExcludingAssessedTax"
 PUBLIC = {"ProductOrServiceAxis": "PublicCloudServicesMember"}
 ENTERPRISE = {"ProductOrServiceAxis": "EnterpriseCloudServicesMember"}
 OTHER = {"ProductOrServiceAxis": "OtherServicesMember"}
-EPS = "EarningsPerShareBasicAndDiluted"
-SHARES = "WeightedAverageNumberOfShareOutstandingBasicAndDiluted"
+# the samples print "Basic and diluted": tagged as both (us-gaap has no combined element since 2022)
+EPS = "EarningsPerShareBasic"
+SHARES = "WeightedAverageNumberOfSharesOutstandingBasic"
 CASH_RC = "CashCashEquivalentsRestrictedCashAndRestrictedCashEquivalents"
 NET_CHANGE = "CashCashEquivalentsRestrictedCashAndRestrictedCashEquivalentsPeriodIncreaseDecreaseIncludingExchangeRateEffect"
 NET_CHANGE_EXCL = "CashCashEquivalentsRestrictedCashAndRestrictedCashEquivalentsPeriodIncreaseDecreaseExcludingExchangeRateEffect"
@@ -247,3 +250,18 @@ def test_cover_facts(built, sample, form, focus, end):
     assert cover["kcx:EntityFileNumber"] == "001-39278"
     assert cover["kcx:CurrentFiscalYearEndDate"] == "--12-31"
     assert cover["kcx:AmendmentFlag"] == "false"
+
+
+@pytest.mark.parametrize("sample", SAMPLE_NAMES)
+def test_a_basic_and_diluted_figure_is_both_the_basic_and_the_diluted_fact(built, sample):
+    """Every "Basic and diluted" figure: EarningsPerShareBasic and EarningsPerShareDiluted with the
+    same period, unit and value (the same for the weighted average share counts)."""
+    oim = built[sample].oim["facts"]
+    for basic, diluted in (("EarningsPerShareBasic", "EarningsPerShareDiluted"),
+                           ("WeightedAverageNumberOfSharesOutstandingBasic", "WeightedAverageNumberOfDilutedSharesOutstanding")):
+        def of(concept: str) -> set[tuple]:
+            return {(f["dimensions"]["period"], f["dimensions"].get("unit"), Decimal(f["value"]))
+                    for f in oim.values() if f["dimensions"]["concept"].endswith(f":{concept}")}
+        assert of(basic) and of(basic) == of(diluted), (basic, diluted)
+    assert not [f for f in oim.values() if "BasicAndDiluted" in f["dimensions"]["concept"]]  # deprecated in us-gaap 2022
+

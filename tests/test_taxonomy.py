@@ -11,6 +11,7 @@ from kcxbrl.validate import arelle_adapter
 from kcxbrl.resources import taxonomy_dir
 from kcxbrl.dts.generate import OUTPUT_DIR, stale_files, taxonomy_files
 from kcxbrl.dts import SCHEMA_FILE, default_taxonomy, load_taxonomy
+from kcxbrl.profile import load_profile
 
 
 def test_committed_taxonomy_files_are_current():
@@ -33,7 +34,10 @@ def test_concepts_keep_us_gaap_definitions():
     assert (cost.type, cost.period, cost.balance) == ("monetary", "duration", "debit")
     assert tax.concept("NetIncomeLossAttributableToNoncontrollingInterest").balance == "debit"
     assert tax.concept("CashAndCashEquivalentsAtCarryingValue").period == "instant"
-    assert tax.concept("EarningsPerShareBasicAndDiluted").type == "perShare"
+    assert tax.concept("EarningsPerShareBasic").type == tax.concept("EarningsPerShareDiluted").type == "perShare"
+    # deprecated by us-gaap in 2022 (replaced by the basic and the diluted element)
+    assert "EarningsPerShareBasicAndDiluted" not in tax.concepts
+    assert "WeightedAverageNumberOfShareOutstandingBasicAndDiluted" not in tax.concepts
 
 
 def test_every_statement_sum_is_a_calculation():
@@ -49,7 +53,12 @@ def test_formulas_are_part_of_the_taxonomy():
     tax = default_taxonomy()
     ids = [a.id for a in tax.assertions]
     assert {"BalanceSheetBalances", "NetLossAttribution", "CashRollForward", "CashRollForwardExcludingExchangeRateEffect",
-            "RevenueByServiceLine", "AdjustedGrossProfitReconciliation"} <= set(ids)
+            "RevenueByTimingOfRecognition"} <= set(ids)
+    # an issuer's own assertions (its service lines, its non-GAAP measures) come with its profile
+    assert not {"RevenueByServiceLine", "AdjustedGrossProfitReconciliation"} & set(ids)
+    kc = load_profile("kingsoft-cloud").taxonomy
+    assert {"RevenueByServiceLine", "AdjustedGrossProfitReconciliation"} <= {a.id for a in kc.assertions}
+    assert "kc-2026-for.xml" in taxonomy_files(kc) and "kcx-2026-for.xml" in taxonomy_files(kc)
     roll = next(a for a in tax.assertions if a.id == "CashRollForward")
     assert roll.duration == "netChange"
     assert [(t.name, t.instant) for t in roll.terms] == [("cashAtEnd", "end"), ("cashAtBeginning", "start"), ("netChange", None)]
@@ -59,8 +68,9 @@ def test_formulas_are_part_of_the_taxonomy():
 @pytest.mark.parametrize("edit, error", [
     (('concept = "Assets" }', 'concept = "Asets" }'), "undeclared concepts: Asets"),
     (("{liabilitiesAndEquity} by", "{liabilitiesAndEquityy} by"), "message names unknown figures"),
-    (('members = { ProductOrServiceAxis = "OtherServicesMember" }', 'members = { ProductOrServiceAxis = "CostOfSalesMember" }'),
-     "CostOfSalesMember is not a member of ProductOrServiceAxis"),
+    (('members = { TimingOfTransferOfGoodOrServiceAxis = "TransferredOverTimeMember" }',
+      'members = { TimingOfTransferOfGoodOrServiceAxis = "CostOfSalesMember" }'),
+     "CostOfSalesMember is not a member of TimingOfTransferOfGoodOrServiceAxis"),
     (('duration = "netChange"\n', ""), "need `duration`"),
     (('concept = "LiabilitiesAndStockholdersEquity" }]', 'concept = "GrossProfit" }]'), "mix instant and duration"),
     (('instant = "start" }', 'instant = "start", optional = true }'), ""),  # an optional boundary term is fine

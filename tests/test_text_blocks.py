@@ -77,7 +77,7 @@ def test_a_note_without_a_concept_is_reported_not_tagged(tmp_path):
     assert marker in source
     changed = tmp_path / "kc-extra-note.txt"
     changed.write_text(source.replace(marker, "7. COMMITMENTS AND CONTINGENCIES"), encoding="utf-8")
-    tagging = understand(read_document(changed), default_taxonomy(), load_profile())
+    tagging = understand(read_document(changed), load_profile("kingsoft-cloud"))
     unmapped = [f for f in tagging.findings if f.code == "textBlock.unmapped"]
     assert [(f.ref.line, "COMMITMENTS AND CONTINGENCIES" in f.message) for f in unmapped] == [(628, True)]
     assert "DividendsTextBlock" not in {b.concept for b in tagging.text_blocks}

@@ -53,7 +53,7 @@ def test_unpacked_report_validates_and_matches_package(built, sample):
 
 def test_two_builds_are_byte_identical(tmp_path):
     sample = bundled_samples()[0]
-    taxonomy, profile = default_taxonomy(), load_profile()
+    taxonomy, profile = default_taxonomy(), load_profile("kingsoft-cloud")
     first = build_one(sample, tmp_path / "a", taxonomy, profile)
     second = build_one(sample, tmp_path / "b", taxonomy, profile)
     assert first.package.read_bytes() == second.package.read_bytes()

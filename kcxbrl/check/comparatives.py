@@ -49,7 +49,7 @@ class ReportedFact:
         return self.id.startswith("p-")
 
 
-_ID_PLACE = re.compile(r"^[a-z]+-(\d+)-(\d+)$")
+_ID_PLACE = re.compile(r"^[a-z]+-(\d+)-(\d+)(?:-\d+)?$")  # f-LINE-COLUMN, -2 for a second concept
 
 
 def reported_facts(name: str, oim: dict, sources: dict | None) -> list[ReportedFact]:

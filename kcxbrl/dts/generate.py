@@ -110,7 +110,12 @@ def build_schema(tax: Taxonomy) -> bytes:
              "dtr-types": DTR, PREFIX: NAMESPACE}
     root = etree.Element(_q(XS, "schema"), nsmap=nsmap, targetNamespace=NAMESPACE,
                          elementFormDefault="qualified", attributeFormDefault="unqualified")
-    annotation = etree.SubElement(etree.SubElement(root, _q(XS, "annotation")), _q(XS, "appinfo"))
+    annotation_root = etree.SubElement(root, _q(XS, "annotation"))
+    if tax.releases:
+        etree.SubElement(annotation_root, _q(XS, "documentation")).text = (
+            "Concepts derived from a standard taxonomy keep its name, type, period type and balance as of "
+            + ", ".join(f"{name} {release}" for name, release in sorted(tax.releases.items())) + ".")
+    annotation = etree.SubElement(annotation_root, _q(XS, "appinfo"))
     for href in (LAB, PRE, CAL, DEF):
         role = {LAB: "label", PRE: "presentation", CAL: "calculation", DEF: "definition"}[href]
         etree.SubElement(annotation, _q(LINK, "linkbaseRef"), {
@@ -147,7 +152,7 @@ def build_schema(tax: Taxonomy) -> bytes:
 
 
 def _element_attributes(c: Concept) -> dict[str, str]:
-    attrs = {"name": c.name, "id": f"{PREFIX}_{c.name}", "type": ITEM_TYPES[c.type], "nillable": "true"}
+    attrs = {"name": c.name, "id": f"{c.prefix}_{c.name}", "type": ITEM_TYPES[c.type], "nillable": "true"}
     attrs["substitutionGroup"] = {"axis": "xbrldt:dimensionItem", "table": "xbrldt:hypercubeItem"}.get(c.type, "xbrli:item")
     if c.abstract:
         attrs["abstract"] = "true"
@@ -164,14 +169,19 @@ def _linkbase() -> etree._Element:
     return etree.Element(_q(LINK, "linkbase"), nsmap={"link": LINK, "xlink": XLINK, "xbrldt": XBRLDT})
 
 
-def _role_ref(parent: etree._Element, role: Role) -> None:
+def _role_ref(parent: etree._Element, role: Role, tax: Taxonomy | None = None) -> None:
+    schema = tax.schema_files[role.owner] if tax is not None else SCHEMA_FILE
     etree.SubElement(parent, _q(LINK, "roleRef"), {
-        "roleURI": role.uri, _q(XLINK, "type"): "simple", _q(XLINK, "href"): f"{SCHEMA_FILE}#role_{role.id}"})
+        "roleURI": role.uri, _q(XLINK, "type"): "simple", _q(XLINK, "href"): f"{schema}#role_{role.id}"})
 
 
-def _loc(link: etree._Element, name: str, label: str | None = None) -> None:
+def _loc(link: etree._Element, name: str, label: str | None = None, tax: Taxonomy | None = None) -> None:
+    """A locator of a concept in the schema that declares it (`tax` tells for an issuer's
+    concepts; without it, the base schema)."""
+    prefix = tax.concepts[name].prefix if tax is not None else PREFIX
+    schema = tax.schema_files[prefix] if tax is not None else SCHEMA_FILE
     etree.SubElement(link, _q(LINK, "loc"), {
-        _q(XLINK, "type"): "locator", _q(XLINK, "href"): f"{SCHEMA_FILE}#{PREFIX}_{name}",
+        _q(XLINK, "type"): "locator", _q(XLINK, "href"): f"{schema}#{prefix}_{name}",
         _q(XLINK, "label"): label or _loc_label(name)})
 
 
@@ -182,14 +192,14 @@ def _arc(link: etree._Element, tag: str, arcrole: str, frm: str, to: str, **extr
     etree.SubElement(link, _q(LINK, tag), attrs)
 
 
-def build_labels(tax: Taxonomy) -> bytes:
+def build_labels(tax: Taxonomy, concepts: list[Concept] | None = None, located: Taxonomy | None = None) -> bytes:
     root = _linkbase()
     etree.SubElement(root, _q(LINK, "roleRef"), {
         "roleURI": ROLE_NEGATED, _q(XLINK, "type"): "simple", _q(XLINK, "href"): STANDARD_ROLE_REFS[ROLE_NEGATED]})
     link = etree.SubElement(root, _q(LINK, "labelLink"), {
         _q(XLINK, "type"): "extended", _q(XLINK, "role"): "http://www.xbrl.org/2003/role/link"})
-    for concept in sorted(tax.concepts.values(), key=lambda c: c.name):
-        _loc(link, concept.name)
+    for concept in sorted(tax.concepts.values() if concepts is None else concepts, key=lambda c: c.name):
+        _loc(link, concept.name, tax=located)
         for role, text in ((ROLE_LABEL, concept.label), (ROLE_TOTAL, concept.total),
                            (ROLE_NEGATED, concept.negated), (ROLE_TERSE, concept.terse)):
             if not text:
@@ -213,24 +223,33 @@ def build_presentation(tax: Taxonomy) -> bytes:
             "roleURI": ROLE_NEGATED, _q(XLINK, "type"): "simple", _q(XLINK, "href"): STANDARD_ROLE_REFS[ROLE_NEGATED]})
     for role in tax.roles:
         link = etree.SubElement(root, _q(LINK, "presentationLink"), {_q(XLINK, "type"): "extended", _q(XLINK, "role"): role.uri})
-        seen: set[str] = set()
-        parents: list[str] = []
-        order: dict[str, int] = {}
-        for node in role.tree:
-            if node.concept not in seen:
-                _loc(link, node.concept)
-                seen.add(node.concept)
-            parents = parents[: node.depth]
+        _presentation_tree(link, role)
+    return _xml(root)
+
+
+def _presentation_tree(link: etree._Element, role: Role, start: int = 0, tax: Taxonomy | None = None) -> None:
+    """The role's tree as locators and parent-child arcs; with `start`, only the nodes from
+    there on (those an issuer adds to a base role, placed after the base's children)."""
+    seen: set[str] = set()
+    parents: list[str] = []
+    order: dict[str, int] = {}
+    for k, node in enumerate(role.tree):
+        parents = parents[: node.depth]
+        if parents:
+            parent = parents[-1]
+            order[parent] = order.get(parent, 0) + 1
+        if k >= start:
+            for name in ([parents[-1]] if parents and start and parents[-1] not in seen else []) + [node.concept]:
+                if name not in seen:
+                    _loc(link, name, tax=tax)
+                    seen.add(name)
             if parents:
-                parent = parents[-1]
-                order[parent] = order.get(parent, 0) + 1
-                extra = {"order": str(order[parent])}
+                extra = {"order": str(order[parents[-1]])}
                 if node.preferred:
                     extra["preferredLabel"] = PREFERRED[node.preferred]
                 _arc(link, "presentationArc", "http://www.xbrl.org/2003/arcrole/parent-child",
-                     _loc_label(parent), _loc_label(node.concept), **extra)
-            parents.append(node.concept)
-    return _xml(root)
+                     _loc_label(parents[-1]), _loc_label(node.concept), **extra)
+        parents.append(node.concept)
 
 
 def build_calculation(tax: Taxonomy) -> bytes:
@@ -262,10 +281,10 @@ def _calc_arc(link: etree._Element, arc: CalcArc, **extra: str) -> None:
          order=str(arc.order), weight=f"{arc.weight}.0", **extra)
 
 
-def build_report_extension(name: str, prohibited: list[CalcArc]) -> dict[str, bytes]:
-    """A report's own entry schema: imports the taxonomy and, where the report's statement does
-    not print an item of a taxonomy sum (an impairment shown inside G&A, say), prohibits that
-    arc, so Calculations 1.1 checks the sums this report prints."""
+def build_report_extension(name: str, prohibited: list[CalcArc], tax: Taxonomy | None = None) -> dict[str, bytes]:
+    """A report's own entry schema: imports the taxonomy (and the issuer's extension) and, where
+    the report's statement does not print an item of a taxonomy sum (an impairment shown inside
+    G&A, say), prohibits that arc, so Calculations 1.1 checks the sums this report prints."""
     namespace = f"{TAXONOMY_URL_BASE}report/{name}"
     schema = etree.Element(_q(XS, "schema"), nsmap={"xs": XS, "link": LINK, "xlink": XLINK},
                            targetNamespace=namespace, elementFormDefault="qualified")
@@ -279,18 +298,21 @@ def build_report_extension(name: str, prohibited: list[CalcArc]) -> dict[str, by
         root = _linkbase()
         roles = list({arc.role.id: arc.role for arc in prohibited}.values())
         for role in roles:
-            _role_ref(root, role)
+            _role_ref(root, role, tax)
         etree.SubElement(root, _q(LINK, "arcroleRef"), {
             "arcroleURI": SUMMATION_11, _q(XLINK, "type"): "simple", _q(XLINK, "href"): SUMMATION_11_XSD})
         for role in roles:
             link = etree.SubElement(root, _q(LINK, "calculationLink"), {_q(XLINK, "type"): "extended", _q(XLINK, "role"): role.uri})
             arcs = [a for a in prohibited if a.role.id == role.id]
             for concept in dict.fromkeys([a.total for a in arcs] + [a.item for a in arcs]):
-                _loc(link, concept)
+                _loc(link, concept, tax=tax)
             for arc in arcs:
                 _calc_arc(link, arc, use="prohibited", priority="1")
         files[f"{name}-cal.xml"] = _xml(root)
     etree.SubElement(schema, _q(XS, "import"), namespace=NAMESPACE, schemaLocation=SCHEMA_FILE)
+    if tax is not None and tax.extension is not None:
+        etree.SubElement(schema, _q(XS, "import"), namespace=tax.extension.namespace,
+                         schemaLocation=tax.extension.schema_file)
     files[f"{name}.xsd"] = _xml(schema)
     return files
 
@@ -308,34 +330,48 @@ def build_definition(tax: Taxonomy) -> bytes:
     for role in roles:
         _role_ref(root, role)
     if roles:
-        for name, arcrole in DIM_ARCROLES.items():
-            etree.SubElement(root, _q(LINK, "arcroleRef"), {
-                "arcroleURI": arcrole, _q(XLINK, "type"): "simple",
-                _q(XLINK, "href"): f"http://www.xbrl.org/2005/xbrldt-2005.xsd#{name}"})
+        _dimension_arcrole_refs(root)
     for role in roles:
-        dims = role.dimensions
-        assert dims is not None
         link = etree.SubElement(root, _q(LINK, "definitionLink"), {_q(XLINK, "type"): "extended", _q(XLINK, "role"): role.uri})
-        line_items = [n.concept for n in role.tree if tax.concept(n.concept).numeric]
-        names = [dims.line_items, dims.table] + line_items
-        for axis, spec in dims.axes.items():
-            names += [axis, spec.domain, *spec.members]
-        for name in dict.fromkeys(names):
-            _loc(link, name)
-        _arc(link, "definitionArc", DIM_ARCROLES["all"], _loc_label(dims.line_items), _loc_label(dims.table),
-             xbrldt_contextElement="segment", xbrldt_closed="true", order="1")
-        for k, item in enumerate(line_items, start=1):
-            _arc(link, "definitionArc", DIM_ARCROLES["domain-member"], _loc_label(dims.line_items), _loc_label(item), order=str(k))
-        for k, (axis, spec) in enumerate(dims.axes.items(), start=1):
-            _arc(link, "definitionArc", DIM_ARCROLES["hypercube-dimension"], _loc_label(dims.table), _loc_label(axis), order=str(k))
-            _arc(link, "definitionArc", DIM_ARCROLES["dimension-domain"], _loc_label(axis), _loc_label(spec.domain), order="1")
-            # the default arc gets locators of its own (reusing them duplicates the arc network)
-            _loc(link, axis, f"default_{axis}")
-            _loc(link, spec.domain, f"default_{spec.domain}")
-            _arc(link, "definitionArc", DIM_ARCROLES["dimension-default"], f"default_{axis}", f"default_{spec.domain}", order="1")
-            for m, member in enumerate(spec.members, start=1):
-                _arc(link, "definitionArc", DIM_ARCROLES["domain-member"], _loc_label(spec.domain), _loc_label(member), order=str(m))
+        _hypercube(link, tax, role)
     return _xml(root)
+
+
+def _dimension_arcrole_refs(root: etree._Element) -> None:
+    for name, arcrole in DIM_ARCROLES.items():
+        etree.SubElement(root, _q(LINK, "arcroleRef"), {
+            "arcroleURI": arcrole, _q(XLINK, "type"): "simple",
+            _q(XLINK, "href"): f"http://www.xbrl.org/2005/xbrldt-2005.xsd#{name}"})
+
+
+def _line_items(tax: Taxonomy, role: Role) -> list[str]:
+    return [n.concept for n in role.tree if tax.concept(n.concept).numeric]
+
+
+def _hypercube(link: etree._Element, tax: Taxonomy, role: Role, located: Taxonomy | None = None) -> None:
+    """The role's hypercube: line items, table, axes with their domains, defaults and members
+    (`located`: the taxonomy that says which schema declares each concept, for an issuer's)."""
+    dims = role.dimensions
+    assert dims is not None
+    line_items = _line_items(tax, role)
+    names = [dims.line_items, dims.table] + line_items
+    for axis, spec in dims.axes.items():
+        names += [axis, spec.domain, *spec.members]
+    for name in dict.fromkeys(names):
+        _loc(link, name, tax=located)
+    _arc(link, "definitionArc", DIM_ARCROLES["all"], _loc_label(dims.line_items), _loc_label(dims.table),
+         xbrldt_contextElement="segment", xbrldt_closed="true", order="1")
+    for k, item in enumerate(line_items, start=1):
+        _arc(link, "definitionArc", DIM_ARCROLES["domain-member"], _loc_label(dims.line_items), _loc_label(item), order=str(k))
+    for k, (axis, spec) in enumerate(dims.axes.items(), start=1):
+        _arc(link, "definitionArc", DIM_ARCROLES["hypercube-dimension"], _loc_label(dims.table), _loc_label(axis), order=str(k))
+        _arc(link, "definitionArc", DIM_ARCROLES["dimension-domain"], _loc_label(axis), _loc_label(spec.domain), order="1")
+        # the default arc gets locators of its own (reusing them duplicates the arc network)
+        _loc(link, axis, f"default_{axis}", tax=located)
+        _loc(link, spec.domain, f"default_{spec.domain}", tax=located)
+        _arc(link, "definitionArc", DIM_ARCROLES["dimension-default"], f"default_{axis}", f"default_{spec.domain}", order="1")
+        for m, member in enumerate(spec.members, start=1):
+            _arc(link, "definitionArc", DIM_ARCROLES["domain-member"], _loc_label(spec.domain), _loc_label(member), order=str(m))
 
 
 # ---------------------------------------------------------------- formula linkbase (value assertions)
@@ -438,14 +474,14 @@ def formula_variables(assertion: ValueAssertion) -> dict[str, str]:
     return variables
 
 
-def build_formulas(tax: Taxonomy) -> bytes:
+def build_formulas(tax: Taxonomy, assertions: tuple[ValueAssertion, ...] | None = None) -> bytes:
     """One generic link with a value assertion per entry of formulas.toml.
 
     Each term is a fact variable (concept filter, explicit-dimension filters, for instant terms a
     period filter on the duration term) bound as a sequence of all printings of the figure
     (@matches: duplicates included); general variables pick the most precise printing, its
     value, and the rounding tolerance; the test compares |difference| with the tolerance."""
-    root = etree.Element(_q(LINK, "linkbase"), nsmap=FORMULA_NSMAP)
+    root = etree.Element(_q(LINK, "linkbase"), nsmap={**FORMULA_NSMAP, **tax.namespaces})
     root.set(_q(XSI, "schemaLocation"), " ".join(f"{ns} {loc}" for ns, loc in FORMULA_SCHEMAS))
     for uri, href in FORMULA_ROLE_REFS:
         etree.SubElement(root, _q(LINK, "roleRef"), {"roleURI": uri, _q(XLINK, "type"): "simple", _q(XLINK, "href"): href})
@@ -453,8 +489,8 @@ def build_formulas(tax: Taxonomy) -> bytes:
         etree.SubElement(root, _q(LINK, "arcroleRef"), {"arcroleURI": uri, _q(XLINK, "type"): "simple", _q(XLINK, "href"): href})
     link = etree.SubElement(root, _q(GEN, "link"), {_q(XLINK, "type"): "extended", _q(XLINK, "role"): ROLE_GENERIC_LINK})
     axes = tax.axis_domains()
-    for assertion in tax.assertions:
-        _value_assertion(link, assertion, axes)
+    for assertion in tax.assertions if assertions is None else assertions:
+        _value_assertion(link, assertion, axes, tax)
     return _xml(root)
 
 
@@ -467,7 +503,7 @@ def _generic_arc(link: etree._Element, tag: str, arcrole: str, frm: str, to: str
                                  _q(XLINK, "from"): frm, _q(XLINK, "to"): to, **attrs})
 
 
-def _value_assertion(link: etree._Element, assertion: ValueAssertion, axes: dict) -> None:
+def _value_assertion(link: etree._Element, assertion: ValueAssertion, axes: dict, tax: Taxonomy) -> None:
     aid = assertion.id
     _resource(link, _q(VA, "valueAssertion"), aid, id=aid, aspectModel="dimensional", implicitFiltering="true",
               test="abs($difference) le $tolerance")
@@ -495,7 +531,7 @@ def _value_assertion(link: etree._Element, assertion: ValueAssertion, axes: dict
         order += 1
         _generic_arc(link, _q(VARIABLE, "variableArc"), ARC_VARIABLE_SET, aid, var, name=f"_{term.name}Facts",
                      order=str(order))
-        _term_filters(link, assertion, term, var, {a: axes[a][0] for a in used_axes})
+        _term_filters(link, assertion, term, var, {a: axes[a][0] for a in used_axes}, tax)
     for name, select in formula_variables(assertion).items():
         var = f"{aid}_{name}"
         _resource(link, _q(VARIABLE, "generalVariable"), var, bindAsSequence="true", select=select)
@@ -504,16 +540,16 @@ def _value_assertion(link: etree._Element, assertion: ValueAssertion, axes: dict
 
 
 def _term_filters(link: etree._Element, assertion: ValueAssertion, term: AssertionTerm, var: str,
-                  defaults: dict[str, str]) -> None:
+                  defaults: dict[str, str], tax: Taxonomy) -> None:
     filters: list[tuple[str, etree._Element]] = []
     concept = etree.Element(_q(CF, "conceptName"))
-    etree.SubElement(etree.SubElement(concept, _q(CF, "concept")), _q(CF, "qname")).text = f"{PREFIX}:{term.concept}"
+    etree.SubElement(etree.SubElement(concept, _q(CF, "concept")), _q(CF, "qname")).text = tax.qname(term.concept)
     filters.append(("concept", concept))
     for axis, default in defaults.items():
         member = term.members.get(axis, default)  # no member on an axis the assertion uses: its default
         dim = etree.Element(_q(DF, "explicitDimension"))
-        etree.SubElement(etree.SubElement(dim, _q(DF, "dimension")), _q(DF, "qname")).text = f"{PREFIX}:{axis}"
-        etree.SubElement(etree.SubElement(dim, _q(DF, "member")), _q(DF, "qname")).text = f"{PREFIX}:{member}"
+        etree.SubElement(etree.SubElement(dim, _q(DF, "dimension")), _q(DF, "qname")).text = tax.qname(axis)
+        etree.SubElement(etree.SubElement(dim, _q(DF, "member")), _q(DF, "qname")).text = tax.qname(member)
         filters.append((axis, dim))
     if term.instant:
         filters.append(("period", etree.Element(_q(PF, "instantDuration"), variable=f"_{assertion.duration}Facts",
@@ -525,6 +561,147 @@ def _term_filters(link: etree._Element, assertion: ValueAssertion, term: Asserti
         link.append(element)
         _generic_arc(link, _q(VARIABLE, "variableFilterArc"), ARC_VARIABLE_FILTER, var, label,
                      complement="false", cover="true")
+
+
+# ---------------------------------------------------------------- an issuer's extension
+
+
+LINKBASE_ROLES = {"lab": "label", "pre": "presentation", "cal": "calculation", "def": "definition"}
+
+
+def issuer_file_names(tax: Taxonomy) -> dict[str, str]:
+    ext = tax.extension
+    assert ext is not None
+    stem = ext.schema_file.removesuffix(".xsd")
+    return {"schema": ext.schema_file, "lab": f"{stem}-lab.xml", "pre": f"{stem}-pre.xml", "cal": f"{stem}-cal.xml",
+            "def": f"{stem}-def.xml", "for": f"{stem}-for.xml"}
+
+
+def issuer_files(tax: Taxonomy) -> dict[str, bytes]:
+    """The files of an issuer's extension (`tax` = the base extended): a schema in the issuer's
+    namespace that imports the base one, its concepts and roles; labels of its concepts; and
+    linkbases with what it adds: its roles' trees, sums and hypercubes, the concepts and sum
+    items it adds to the base's roles, its members on the base's axes, its value assertions."""
+    ext, base = tax.extension, tax.base
+    assert ext is not None and base is not None
+    names = issuer_file_names(tax)
+    base_roles = {r.id: r for r in base.roles}
+    own = [r for r in tax.roles if r.id not in base_roles]
+    added = [(r, len(base_roles[r.id].tree)) for r in tax.roles if r.id in base_roles and len(r.tree) > len(base_roles[r.id].tree)]
+    base_arcs = {(a.role.id, a.total, a.item) for a in calc_arcs(base)}
+    new_arcs = [a for a in calc_arcs(tax) if (a.role.id, a.total, a.item) not in base_arcs]
+    files = {
+        names["lab"]: build_labels(tax, [tax.concepts[name] for name in ext.concepts], located=tax),
+        names["pre"]: _issuer_presentation(tax, own, added),
+        names["cal"]: _issuer_calculation(tax, new_arcs),
+        names["def"]: _issuer_definition(tax, own, base_roles),
+    }
+    if ext.assertions:
+        files[names["for"]] = build_formulas(tax, ext.assertions)
+    files[names["schema"]] = _issuer_schema(tax, own, [name for key, name in names.items() if name in files and key != "schema"])
+    return files
+
+
+def _issuer_schema(tax: Taxonomy, own: list[Role], linkbases: list[str]) -> bytes:
+    ext = tax.extension
+    assert ext is not None
+    nsmap = {"xs": XS, "xbrli": XBRLI, "link": LINK, "xlink": XLINK, "xbrldt": XBRLDT, "dtr-types": DTR,
+             PREFIX: NAMESPACE, ext.prefix: ext.namespace}
+    root = etree.Element(_q(XS, "schema"), nsmap=nsmap, targetNamespace=ext.namespace,
+                         elementFormDefault="qualified", attributeFormDefault="unqualified")
+    annotation = etree.SubElement(etree.SubElement(root, _q(XS, "annotation")), _q(XS, "appinfo"))
+    for href in linkbases:
+        kind = next((k for k in LINKBASE_ROLES if href.endswith(f"-{k}.xml")), None)
+        attrs = {_q(XLINK, "type"): "simple", _q(XLINK, "href"): href}
+        if kind:  # a generic (formula) linkbase has no xlink:role on its linkbaseRef
+            attrs[_q(XLINK, "role")] = f"http://www.xbrl.org/2003/role/{LINKBASE_ROLES[kind]}LinkbaseRef"
+        attrs[_q(XLINK, "arcrole")] = "http://www.w3.org/1999/xlink/properties/linkbase"
+        etree.SubElement(annotation, _q(LINK, "linkbaseRef"), attrs)
+    for role in own:
+        rt = etree.SubElement(annotation, _q(LINK, "roleType"), roleURI=role.uri, id=f"role_{role.id}")
+        etree.SubElement(rt, _q(LINK, "definition")).text = role.definition
+        for used in ("link:presentationLink", "link:calculationLink", "link:definitionLink"):
+            etree.SubElement(rt, _q(LINK, "usedOn")).text = used
+    for ns, loc in ((XBRLI, "http://www.xbrl.org/2003/xbrl-instance-2003-12-31.xsd"),
+                    (XBRLDT, "http://www.xbrl.org/2005/xbrldt-2005.xsd"), (DTR, DTR_URL), (NAMESPACE, SCHEMA_FILE)):
+        etree.SubElement(root, _q(XS, "import"), namespace=ns, schemaLocation=loc)
+    for concept in sorted(ext.concepts.values(), key=lambda c: c.name):
+        etree.SubElement(root, _q(XS, "element"), _element_attributes(tax.concepts[concept.name]))
+    return _xml(root)
+
+
+def _issuer_presentation(tax: Taxonomy, own: list[Role], added: list[tuple[Role, int]]) -> bytes:
+    root = _linkbase()
+    roles = own + [role for role, _ in added]
+    for role in roles:
+        _role_ref(root, role, tax)
+    if any(node.preferred == "negated" for role in roles for node in role.tree):
+        etree.SubElement(root, _q(LINK, "roleRef"), {
+            "roleURI": ROLE_NEGATED, _q(XLINK, "type"): "simple", _q(XLINK, "href"): STANDARD_ROLE_REFS[ROLE_NEGATED]})
+    for role, start in [(r, 0) for r in own] + added:
+        link = etree.SubElement(root, _q(LINK, "presentationLink"), {_q(XLINK, "type"): "extended", _q(XLINK, "role"): role.uri})
+        _presentation_tree(link, role, start, tax)
+    return _xml(root)
+
+
+def _issuer_calculation(tax: Taxonomy, arcs: list[CalcArc]) -> bytes:
+    root = _linkbase()
+    roles = list({arc.role.id: arc.role for arc in arcs}.values())
+    for role in roles:
+        _role_ref(root, role, tax)
+    etree.SubElement(root, _q(LINK, "arcroleRef"), {
+        "arcroleURI": SUMMATION_11, _q(XLINK, "type"): "simple", _q(XLINK, "href"): SUMMATION_11_XSD})
+    for role in roles:
+        link = etree.SubElement(root, _q(LINK, "calculationLink"), {_q(XLINK, "type"): "extended", _q(XLINK, "role"): role.uri})
+        mine = [a for a in arcs if a.role.id == role.id]
+        for concept in dict.fromkeys([a.total for a in mine] + [a.item for a in mine]):
+            _loc(link, concept, tax=tax)
+        for arc in mine:
+            _check_weight(tax, arc.total, arc.item, arc.weight)
+            _calc_arc(link, arc)
+    return _xml(root)
+
+
+def _issuer_definition(tax: Taxonomy, own: list[Role], base_roles: dict[str, Role]) -> bytes:
+    """The issuer's own roles' hypercubes; in the base's roles, its members on their axes and
+    the numeric concepts it presents there as line items."""
+    root = _linkbase()
+    extended = []
+    for role in tax.roles:
+        base_role = base_roles.get(role.id)
+        if base_role is None or role.dimensions is None:
+            continue
+        new_items = [c for c in _line_items(tax, role) if c not in _line_items(tax, base_role)]
+        new_members = {axis: spec.members[len(base_role.dimensions.axes[axis].members):]  # type: ignore[union-attr]
+                       for axis, spec in role.dimensions.axes.items()}
+        if new_items or any(new_members.values()):
+            extended.append((role, new_items, new_members, len(_line_items(tax, base_role)), base_role))
+    roles = [r for r in own if r.dimensions] + [e[0] for e in extended]
+    for role in roles:
+        _role_ref(root, role, tax)
+    if roles:
+        _dimension_arcrole_refs(root)
+    for role in roles:
+        if role.dimensions is None or role.id in base_roles:
+            continue
+        link = etree.SubElement(root, _q(LINK, "definitionLink"), {_q(XLINK, "type"): "extended", _q(XLINK, "role"): role.uri})
+        _hypercube(link, tax, role, located=tax)
+    for role, items, members, item_count, base_role in extended:
+        dims = role.dimensions
+        assert dims is not None and base_role.dimensions is not None
+        link = etree.SubElement(root, _q(LINK, "definitionLink"), {_q(XLINK, "type"): "extended", _q(XLINK, "role"): role.uri})
+        names = ([dims.line_items] + items if items else []) + [
+            n for axis, new in members.items() if new for n in (dims.axes[axis].domain, *new)]
+        for name in dict.fromkeys(names):
+            _loc(link, name, tax=tax)
+        for k, item in enumerate(items, start=item_count + 1):
+            _arc(link, "definitionArc", DIM_ARCROLES["domain-member"], _loc_label(dims.line_items), _loc_label(item), order=str(k))
+        for axis, new in members.items():
+            start = len(base_role.dimensions.axes[axis].members) + 1
+            for m, member in enumerate(new, start=start):
+                _arc(link, "definitionArc", DIM_ARCROLES["domain-member"], _loc_label(dims.axes[axis].domain),
+                     _loc_label(member), order=str(m))
+    return _xml(root)
 
 
 # ---------------------------------------------------------------- package metadata
@@ -555,11 +732,16 @@ _FILES_CACHE: dict[int, tuple[Taxonomy, dict[str, bytes]]] = {}
 
 
 def taxonomy_files(tax: Taxonomy) -> dict[str, bytes]:
-    """The taxonomy's files by path relative to its folder (META-INF included); built once per
-    taxonomy object, since every report package carries the same files."""
+    """The taxonomy's files by path relative to its folder (META-INF included), the issuer's
+    extension's too when `tax` is the base extended; built once per taxonomy object, since
+    every report package of an issuer carries the same files."""
     cached = _FILES_CACHE.get(id(tax))
     if cached is None or cached[0] is not tax:
-        cached = _FILES_CACHE[id(tax)] = (tax, _build_files(tax))
+        if tax.base is not None:
+            files = {**taxonomy_files(tax.base), **issuer_files(tax)}
+        else:
+            files = _build_files(tax)
+        cached = _FILES_CACHE[id(tax)] = (tax, files)
     return dict(cached[1])
 
 

@@ -45,6 +45,7 @@ class Concept(Model):
     total: str | None = None
     negated: str | None = None
     terse: str | None = None
+    prefix: str = PREFIX  # the namespace prefix of the schema that declares it: kcx, or an issuer's
 
     @property
     def numeric(self) -> bool:
@@ -84,16 +85,25 @@ class Role(Model):
     tree: tuple[TreeNode, ...]
     calc: tuple[Summation, ...] = ()
     dimensions: Dimensions | None = None
+    owner: str = PREFIX  # the prefix of the schema that defines the role: kcx, or an issuer's
 
     @property
     def uri(self) -> str:
-        return f"https://kcxbrl.org/taxonomy/{VERSION}/role/{self.id}"
+        if self.owner == PREFIX:
+            return f"https://kcxbrl.org/taxonomy/{VERSION}/role/{self.id}"
+        return f"{issuer_namespace(self.owner)}/role/{self.id}"
+
+
+def issuer_namespace(prefix: str) -> str:
+    """The namespace of an issuer's own concepts (its extension of the taxonomy)."""
+    return f"https://kcxbrl.org/taxonomy/{VERSION}/issuer/{prefix}"
 
 
 class RowRule(Model):
     label: str
     section: str | None = None
     concept: str | None = None  # None in a table whose columns are measures (TableKind.measures)
+    also: tuple[str, ...] = ()  # concepts the same figure is tagged with too ("Basic and diluted": both EPS)
     alternative: str | None = None
     members: dict[str, str] = {}
     instant: Literal["start", "end"] | None = None
@@ -112,6 +122,34 @@ class RowRule(Model):
         if self.first_row is not None and not re.search(self.first_row, first_row, re.IGNORECASE):
             return False
         return self.section is None or bool(re.search(self.section, section, re.IGNORECASE))
+
+
+class BreakdownMember(Model):
+    label: str  # regex on the normalised row label
+    member: str
+
+
+class Breakdown(Model):
+    """A section that breaks one measure down by line item ("Share-based compensation expenses
+    included in:" / "Cost of revenues", "Research and development expenses" ...): its rows are
+    the measure on the axis's members, never the line items themselves. A row no member
+    matches is reported, not tagged; a "Total" row is the measure itself."""
+
+    section: str  # regex on the normalised section label
+    concept: str
+    axis: str
+    orientation: Literal["debit", "credit"] = "debit"
+    members: tuple[BreakdownMember, ...]
+    total: str = r"^(total\b.*)?$"
+
+    def rule_for(self, label: str) -> RowRule | None:
+        if re.search(self.total, label, re.IGNORECASE):
+            return RowRule(label=self.total, concept=self.concept, orientation=self.orientation)
+        member = next((m for m in self.members if re.search(m.label, label, re.IGNORECASE)), None)
+        if member is None:
+            return None
+        return RowRule(label=member.label, concept=self.concept, members={self.axis: member.member},
+                       orientation=self.orientation)
 
 
 class ProseRule(Model):
@@ -245,13 +283,44 @@ class ValueAssertion(Model):
         return self
 
 
+class Extension(Model):
+    """An issuer's extension of the taxonomy, from its profile's [taxonomy] table: concepts of
+    its own (service lines as members, its non-GAAP measures) in a namespace of its own, the
+    members it adds to the base's axes, roles of its own and what it adds to the base's roles
+    (presented concepts, sum items), and its label rules (rows, prose subjects, note titles) and
+    value assertions. Its rules are tried before the base's."""
+
+    prefix: str = Field(pattern=r"^[a-z][a-z0-9]{1,15}$")
+    concepts: dict[str, Concept] = {}
+    members: dict[str, tuple[str, ...]] = {}  # axis -> the issuer's members, in every role with that axis
+    roles: tuple[Role, ...] = ()  # roles of its own
+    role_additions: dict[str, tuple[tuple[TreeNode, ...], tuple[Summation, ...]]] = {}  # base role -> (tree, sums) added
+    tables: tuple[TableKind, ...] = ()  # kinds of its own
+    table_rows: dict[str, tuple[RowRule, ...]] = {}  # base kind -> rows tried before the base's
+    prose: tuple[ProseRule, ...] = ()
+    notes: tuple[NoteRule, ...] = ()
+    assertions: tuple[ValueAssertion, ...] = ()
+
+    @property
+    def namespace(self) -> str:
+        return issuer_namespace(self.prefix)
+
+    @property
+    def schema_file(self) -> str:
+        return f"{self.prefix}-{VERSION}.xsd"
+
+
 class Taxonomy(Model):
     concepts: dict[str, Concept]
     roles: tuple[Role, ...]
     tables: tuple[TableKind, ...]
     prose: tuple[ProseRule, ...] = ()
     notes: Notes | None = None
+    breakdowns: tuple[Breakdown, ...] = ()
     assertions: tuple[ValueAssertion, ...] = ()
+    releases: dict[str, str] = {}  # the release of us-gaap, srt, dei the derived concepts follow
+    extension: Extension | None = None  # the issuer's, when this is the base extended (`extend`)
+    base: "Taxonomy | None" = None  # the base taxonomy an extended one was made from
 
     @field_validator("assertions")
     @classmethod
@@ -286,6 +355,26 @@ class Taxonomy(Model):
     def concept(self, name: str) -> Concept:
         return self.concepts[name]
 
+    def qname(self, name: str) -> str:
+        """prefix:name, the concept in the namespace that declares it."""
+        return f"{self.concepts[name].prefix}:{name}"
+
+    @property
+    def namespaces(self) -> dict[str, str]:
+        """prefix -> namespace of every schema the taxonomy's concepts are declared in."""
+        found = {PREFIX: NAMESPACE}
+        if self.extension is not None:
+            found[self.extension.prefix] = self.extension.namespace
+        return found
+
+    @property
+    def schema_files(self) -> dict[str, str]:
+        """prefix -> the file of the schema that declares that namespace's concepts and roles."""
+        found = {PREFIX: SCHEMA_FILE}
+        if self.extension is not None:
+            found[self.extension.prefix] = self.extension.schema_file
+        return found
+
     def table_kind(self, kind: str) -> TableKind:
         return next(t for t in self.tables if t.kind == kind)
 
@@ -317,10 +406,18 @@ def _parse_calc(text: str) -> tuple[Summation, ...]:
     return tuple(sums)
 
 
+def _roles(raw_roles: dict, owner: str = PREFIX) -> tuple[Role, ...]:
+    roles = (Role(id=rid, order=spec["order"], definition=spec["definition"], tree=_parse_tree(spec["tree"]),
+                  calc=_parse_calc(spec.get("calc", "")), dimensions=spec.get("dimensions"), owner=owner)
+             for rid, spec in raw_roles.items())
+    return tuple(sorted(roles, key=lambda r: r.order))
+
+
 def load_taxonomy(source: Path | None = None) -> Taxonomy:
     source = source or taxonomy_dir() / "source"
     with open(source / "concepts.toml", "rb") as fh:
-        raw_concepts = tomllib.load(fh)["concepts"]
+        raw_concepts_file = tomllib.load(fh)
+    raw_concepts = raw_concepts_file["concepts"]
     with open(source / "roles.toml", "rb") as fh:
         raw_roles = tomllib.load(fh)["roles"]
     with open(source / "mapping.toml", "rb") as fh:
@@ -331,28 +428,88 @@ def load_taxonomy(source: Path | None = None) -> Taxonomy:
         with open(source / "formulas.toml", "rb") as fh:
             raw_assertions = tomllib.load(fh).get("assertions", [])
     concepts = {name: Concept(name=name, **spec) for name, spec in raw_concepts.items()}
-    roles = tuple(
-        sorted(
-            (
-                Role(
-                    id=rid,
-                    order=spec["order"],
-                    definition=spec["definition"],
-                    tree=_parse_tree(spec["tree"]),
-                    calc=_parse_calc(spec.get("calc", "")),
-                    dimensions=spec.get("dimensions"),
-                )
-                for rid, spec in raw_roles.items()
-            ),
-            key=lambda r: r.order,
-        )
-    )
-    taxonomy = Taxonomy(concepts=concepts, roles=roles, tables=tuple(TableKind(**t) for t in raw_tables),
+    taxonomy = Taxonomy(concepts=concepts, roles=_roles(raw_roles), tables=tuple(TableKind(**t) for t in raw_tables),
                         prose=tuple(ProseRule(**p) for p in raw_mapping.get("prose", ())),
                         notes=Notes(**raw_mapping["notes"]) if "notes" in raw_mapping else None,
-                        assertions=tuple(ValueAssertion(**a) for a in raw_assertions))
+                        breakdowns=tuple(Breakdown(**b) for b in raw_mapping.get("breakdowns", ())),
+                        assertions=tuple(ValueAssertion(**a) for a in raw_assertions),
+                        releases=raw_concepts_file.get("releases", {}))
     _check_references(taxonomy)
     return taxonomy
+
+
+def load_extension(raw: dict, base: Taxonomy) -> Extension:
+    """An issuer's extension from its profile's [taxonomy] table (see Extension). A role or a
+    table kind with the base's name adds to it (`tree` lines under the role's root, `calc`
+    lines to its sums, `rows` before the kind's); any other is the issuer's own."""
+    raw = dict(raw)
+    prefix = raw.pop("prefix", None)
+    if prefix is None:
+        raise ValueError("[taxonomy] needs a `prefix` for the issuer's own concepts")
+    concepts = {name: Concept(name=name, prefix=prefix, **{"from": "issuer", **spec})
+                for name, spec in raw.pop("concepts", {}).items()}
+    base_roles = {r.id for r in base.roles}
+    own_roles = {rid: spec for rid, spec in raw.get("roles", {}).items() if rid not in base_roles}
+    additions = {rid: (_parse_tree(spec.get("tree", "")), _parse_calc(spec.get("calc", "")))
+                 for rid, spec in raw.pop("roles", {}).items() if rid in base_roles}
+    base_kinds = {k.kind for k in base.tables}
+    raw_tables = raw.pop("tables", [])
+    return Extension(
+        prefix=prefix, concepts=concepts,
+        members={axis: tuple(members) for axis, members in raw.pop("members", {}).items()},
+        roles=_roles(own_roles, owner=prefix), role_additions=additions,
+        tables=tuple(TableKind(**t) for t in raw_tables if t["kind"] not in base_kinds),
+        table_rows={t["kind"]: tuple(RowRule(**r) for r in t.get("rows", ())) for t in raw_tables if t["kind"] in base_kinds},
+        prose=tuple(ProseRule(**p) for p in raw.pop("prose", ())),
+        notes=tuple(NoteRule(**n) for n in raw.pop("notes", ())),
+        assertions=tuple(ValueAssertion(**a) for a in raw.pop("assertions", ())),
+        **raw)
+
+
+def extend(base: Taxonomy, extension: Extension) -> Taxonomy:
+    """The base taxonomy with an issuer's extension: its concepts, roles, members, rules and
+    assertions added (its rules first). Names must not clash with the base's."""
+    clash = sorted(set(extension.concepts) & set(base.concepts))
+    if clash:
+        raise ValueError(f"the issuer's concepts {clash} are the base taxonomy's already")
+    unknown = sorted(set(extension.role_additions) - {r.id for r in base.roles})
+    if unknown:
+        raise ValueError(f"the issuer adds to roles the base has not: {unknown}")
+    roles = []
+    for role in base.roles:
+        tree, sums = extension.role_additions.get(role.id, ((), ()))
+        roles.append(role.model_copy(update={
+            "tree": role.tree + tuple(node.model_copy(update={"depth": node.depth + 1}) for node in tree),
+            "calc": _merged_sums(role.calc, sums),
+            "dimensions": _with_members(role.dimensions, extension.members)}))
+    tables = tuple(kind.model_copy(update={"rows": extension.table_rows.get(kind.kind, ()) + kind.rows})
+                   for kind in base.tables) + extension.tables
+    notes = base.notes.model_copy(update={"blocks": extension.notes + base.notes.blocks}) if base.notes else None
+    taxonomy = Taxonomy(concepts={**base.concepts, **extension.concepts},
+                        roles=tuple(sorted(roles + list(extension.roles), key=lambda r: r.order)),
+                        tables=tables, prose=extension.prose + base.prose, notes=notes, breakdowns=base.breakdowns,
+                        releases=base.releases,
+                        assertions=base.assertions + extension.assertions, extension=extension, base=base)
+    _check_references(taxonomy)
+    return taxonomy
+
+
+def _merged_sums(sums: tuple[Summation, ...], added: tuple[Summation, ...]) -> tuple[Summation, ...]:
+    merged = {s.total: s for s in sums}
+    for s in added:
+        if s.total in merged:
+            merged[s.total] = merged[s.total].model_copy(update={"items": merged[s.total].items + s.items})
+        else:
+            merged[s.total] = s
+    return tuple(merged.values())
+
+
+def _with_members(dimensions: Dimensions | None, members: dict[str, tuple[str, ...]]) -> Dimensions | None:
+    if dimensions is None or not any(axis in members for axis in dimensions.axes):
+        return dimensions
+    axes = {axis: spec.model_copy(update={"members": spec.members + members.get(axis, ())})
+            for axis, spec in dimensions.axes.items()}
+    return dimensions.model_copy(update={"axes": axes})
 
 
 def _check_references(tax: Taxonomy) -> None:
@@ -369,8 +526,11 @@ def _check_references(tax: Taxonomy) -> None:
                 used.append((rule.concept, f"mapping {kind.kind}"))
             if rule.alternative:
                 used.append((rule.alternative, f"mapping {kind.kind}"))
+            used += [(c, f"mapping {kind.kind}") for c in rule.also]
             used += [(a, f"mapping {kind.kind}") for a in rule.members] + [(m, f"mapping {kind.kind}") for m in rule.members.values()]
     used += [(p.concept, "prose") for p in tax.prose]
+    for b in tax.breakdowns:
+        used += [(b.concept, "breakdowns"), (b.axis, "breakdowns")] + [(m.member, "breakdowns") for m in b.members]
     used += [(n.concept, "notes") for n in (tax.notes.blocks if tax.notes else ())]
     for assertion in tax.assertions:
         for term in assertion.terms:

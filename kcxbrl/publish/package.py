@@ -84,7 +84,7 @@ def package_files(name: str, report: bytes, taxonomy: Taxonomy,
         if not rel.startswith("META-INF/"):
             files[f"{name}/taxonomy/{rel}"] = data
     prohibited = [arc for arc in calc_arcs(taxonomy) if (arc.role.id, arc.total, arc.item) in set(unprinted)]
-    for rel, data in build_report_extension(name, prohibited).items():
+    for rel, data in build_report_extension(name, prohibited, taxonomy).items():
         files[f"{name}/taxonomy/{rel}"] = data
     return files
 

@@ -12,7 +12,7 @@ from functools import cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from kcxbrl.dts import NAMESPACE, PREFIX
+from kcxbrl.dts import Taxonomy
 from kcxbrl.publish.model import Filing
 from kcxbrl.read import Heading, Paragraph, Run, Table
 from kcxbrl.resources import templates_dir
@@ -41,8 +41,8 @@ def _environment() -> Environment:
     )
 
 
-def render_report(filing: Filing, title: str) -> bytes:
-    page = build_view(filing, title)
+def render_report(filing: Filing, title: str, taxonomy: Taxonomy) -> bytes:
+    page = build_view(filing, title, taxonomy)
     return _environment().get_template("report.xhtml.j2").render(page=page).encode("utf-8")
 
 
@@ -51,51 +51,55 @@ def render_report(filing: Filing, title: str) -> bytes:
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-def build_view(filing: Filing, title: str) -> dict:
-    by_cell = {(f.source.line, f.source.column): f for f in filing.facts if not f.in_prose}
-    inline = _inline_facts(filing)
+def build_view(filing: Filing, title: str, taxonomy: Taxonomy) -> dict:
+    qname = taxonomy.qname
+    by_cell: dict[tuple[int, int], list[Fact]] = {}  # a cell's facts: one, or one per concept it is tagged with
+    for fact in filing.facts:
+        if not fact.in_prose:
+            by_cell.setdefault((fact.source.line, fact.source.column), []).append(fact)
+    inline = _inline_facts(filing, qname)
     contexts = {f.context.id: f.context for f in filing.facts} | {t.context.id: t.context for t in filing.text_facts}
     units = sorted({f.unit for f in filing.facts if f.unit})
     return {
         "title": _NOT_XML.sub("\ufffd", title),
-        "prefix": PREFIX,
-        "namespace": NAMESPACE,
+        "namespaces": sorted(taxonomy.namespaces.items()),
         "schema_ref": filing.schema_ref,
         "entity_scheme": filing.entity_scheme,
         "entity_id": filing.entity_id,
         "contexts": [
             {"id": c.id, "start": c.period.start.isoformat() if c.period.start else None,
-             "end": c.period.end.isoformat(), "members": list(c.dimensions)}
+             "end": c.period.end.isoformat(), "members": [(qname(axis), qname(member)) for axis, member in c.dimensions]}
             for _, c in sorted(contexts.items())
         ],
         "units": [{"id": u, "numerator": UNIT_MEASURES[u][0], "denominator": UNIT_MEASURES[u][1]} for u in units],
         "hidden_facts": [
-            {"attrs": _text_fact_attrs(t), "value": t.value} for t in filing.text_facts if t.display is None
+            {"attrs": _text_fact_attrs(t, qname), "value": t.value} for t in filing.text_facts if t.display is None
         ],
-        "body": _nest([_block_view(block, by_cell, inline) for block in filing.document.blocks], _text_block_wrappers(filing)),
+        "body": _nest([_block_view(block, by_cell, inline, qname) for block in filing.document.blocks],
+                      _text_block_wrappers(filing, qname)),
     }
 
 
-def _inline_facts(filing: Filing) -> dict[int, list[tuple[int, dict]]]:
+def _inline_facts(filing: Filing, qname) -> dict[int, list[tuple[int, dict]]]:
     """The facts tagged inside running text, by line: prose figures and cover facts, each as
     (column, view)."""
     inline: dict[int, list[tuple[int, dict]]] = {}
     for fact in filing.facts:
         if fact.in_prose:
-            inline.setdefault(fact.source.line, []).append((fact.source.column, _fact_view(fact, fact.display, ())))
+            inline.setdefault(fact.source.line, []).append((fact.source.column, _fact_view(fact, fact.display, (), qname)))
     for text in filing.text_facts:
         if text.display is not None and text.source is not None:
-            view = {"tag": "nonNumeric", "fact": _text_fact_attrs(text), "shown": text.display}
+            view = {"tag": "nonNumeric", "fact": _text_fact_attrs(text, qname), "shown": text.display}
             inline.setdefault(text.source.line, []).append((text.source.column, view))
     return {line: sorted(items, key=lambda item: item[0]) for line, items in inline.items()}
 
 
-def _text_fact_attrs(fact: TextFact) -> tuple:
+def _text_fact_attrs(fact: TextFact, qname) -> tuple:
     return (("contextRef", fact.context.id),) + ((("format", fact.format),) if fact.format else ()) + (
-        ("id", fact.id), ("name", f"{PREFIX}:{fact.concept}"))
+        ("id", fact.id), ("name", qname(fact.concept)))
 
 
-def _text_block_wrappers(filing: Filing) -> list[tuple[int, int, str, tuple]]:
+def _text_block_wrappers(filing: Filing, qname) -> list[tuple[int, int, str, tuple]]:
     """(first block, last block, ix tag, attributes) for each part of each text block: the
     first part is the ix:nonNumeric, each later part an ix:continuation it chains to."""
     wrappers = []
@@ -105,7 +109,7 @@ def _text_block_wrappers(filing: Filing) -> list[tuple[int, int, str, tuple]]:
             chain = (("continuedAt", ids[k + 1]),) if k + 1 < len(ids) else ()
             if k == 0:
                 attrs = (("contextRef", block.context.id),) + chain + (
-                    ("escape", "true"), ("id", block.id), ("name", f"{PREFIX}:{block.concept}"))
+                    ("escape", "true"), ("id", block.id), ("name", qname(block.concept)))
                 wrappers.append((first, last, "nonNumeric", attrs))
             else:
                 wrappers.append((first, last, "continuation", chain + (("id", ids[k]),)))
@@ -138,7 +142,8 @@ def _styled(run: Run) -> bool:
     return run.bold or run.italic or run.underline
 
 
-def _block_view(block, by_cell: dict[tuple[int, int], Fact], inline: dict[int, list[tuple[int, dict]]]) -> dict:
+def _block_view(block, by_cell: dict[tuple[int, int], list[Fact]], inline: dict[int, list[tuple[int, dict]]],
+                qname) -> dict:
     if isinstance(block, Heading):
         return {"kind": "heading", "level": block.level, "line": block.ref.line,
                 "segments": _line_segments(block.runs, _in_plain_text(block, 0, inline))}
@@ -151,11 +156,13 @@ def _block_view(block, by_cell: dict[tuple[int, int], Fact], inline: dict[int, l
     for row in block.rows:
         cells = []
         for index, cell in enumerate(row.cells):
-            fact = by_cell.get((cell.ref.line, cell.ref.column))
+            facts = by_cell.get((cell.ref.line, cell.ref.column))
             plain = cell.runs[0].text if len(cell.runs) == 1 and not _styled(cell.runs[0]) else ("" if not cell.runs else None)
             view = {"css": "label" if index == 0 else "num", "runs": _runs(cell.runs), "fact": None, "plain": plain}
-            if fact is not None:
-                view.update(_fact_view(fact, cell.text, cell.runs))
+            if facts:
+                view.update(_fact_view(facts[0], cell.text, cell.runs, qname))
+                # the same figure tagged with more concepts: each an ix:nonFraction inside the one before
+                view["nested"] = [_fact_view(f, cell.text, cell.runs, qname)["fact"] for f in facts[1:]]
             cells.append(view)
         cells += [{"css": "num", "runs": [], "fact": None, "plain": ""}] * (width - len(cells))
         section = bool(row.cells and row.cells[0].text and all(not c.text for c in row.cells[1:]))
@@ -198,7 +205,7 @@ def _slice(runs: tuple[Run, ...], start: int, end: int) -> tuple[Run, ...]:
     return tuple(out)
 
 
-def _fact_view(fact: Fact, printed: str, runs: tuple[Run, ...]) -> dict:
+def _fact_view(fact: Fact, printed: str, runs: tuple[Run, ...], qname) -> dict:
     at = printed.find(fact.display)
     before, after = (printed[:at], printed[at + len(fact.display):]) if at >= 0 else ("", "")
     attrs = (
@@ -206,7 +213,7 @@ def _fact_view(fact: Fact, printed: str, runs: tuple[Run, ...]) -> dict:
         ("decimals", fact.decimals),
         ("format", fact.format),
         ("id", fact.id),
-        ("name", f"{PREFIX}:{fact.concept}"),
+        ("name", qname(fact.concept)),
         ("scale", str(fact.scale)),
     ) + ((("sign", "-"),) if fact.negative else ()) + (("unitRef", fact.unit),)
     return {

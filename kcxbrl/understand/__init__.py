@@ -9,13 +9,13 @@ announcement's own figures is the next stage's (kcxbrl.check).
 
 from __future__ import annotations
 
-from kcxbrl.dts import Taxonomy
 from kcxbrl.errors import InputError
 from kcxbrl.findings import Finding
 from kcxbrl.profile import IssuerProfile
 from kcxbrl.read import Document
 from kcxbrl.understand.cover import cover_facts
 from kcxbrl.understand.facts import reporting_period, table_facts, unprinted_calc
+from kcxbrl.understand.issuer import StatedIdentity, choose_profile, stated_identity
 from kcxbrl.understand.kinds import classify_tables
 from kcxbrl.understand.model import (
     AnalysedTable, Amount, Column, Context, Fact, Period, ProseFigure, TableRow, Tagging, TextBlock, TextFact,
@@ -27,11 +27,14 @@ from kcxbrl.understand.textblocks import text_blocks
 
 __all__ = [
     "AnalysedTable", "Amount", "Column", "Context", "Fact", "Period", "ProseFigure", "TableRow", "Tagging",
-    "TextBlock", "TextFact", "understand",
+    "TextBlock", "TextFact", "StatedIdentity", "choose_profile", "stated_identity", "understand",
 ]
 
 
-def understand(document: Document, taxonomy: Taxonomy, profile: IssuerProfile) -> Tagging:
+def understand(document: Document, profile: IssuerProfile) -> Tagging:
+    """The document's tables, facts and text facts, with the profile's taxonomy (the base
+    extended by the issuer's own part) and identity."""
+    taxonomy = profile.taxonomy
     stated = convenience_rate(document)
     rate = stated[0] if stated else None
     findings: list[Finding] = []

@@ -47,6 +47,7 @@ def cover_facts(document: Document, period: Period, profile: IssuerProfile) -> t
     form = document_type(document, profile.default_document_type)
     year, focus = fiscal_period_focus(period, profile.fiscal_year_end_month_day)
     context = Context(period=period)
+    name, cik, file_number, symbol = profile.name, profile.cik, profile.file_number, profile.trading_symbol
     values = [
         ("DocumentType", form, rf"(?i:\bform)\s+({re.escape(form)})\b"),
         ("AmendmentFlag", "false", None),
@@ -54,16 +55,17 @@ def cover_facts(document: Document, period: Period, profile: IssuerProfile) -> t
         ("DocumentFiscalYearFocus", year, None),
         ("DocumentFiscalPeriodFocus", focus, None),
         ("CurrentFiscalYearEndDate", profile.fiscal_year_end, None),
-        ("EntityRegistrantName", profile.name, rf"(?<![\w-])({re.escape(profile.name)})(?![\w-])"),
-        ("EntityCentralIndexKey", profile.cik, None),
-        ("EntityFileNumber", profile.file_number, rf"(?<![\w-])({re.escape(profile.file_number)})(?![\w-])"),
-        ("TradingSymbol", profile.trading_symbol, rf"(?i:\b(?:nasdaq|nyse)[^:;,)]{{0,20}}):\s*({re.escape(profile.trading_symbol)})\b"),
+        ("EntityRegistrantName", name, rf"(?<![\w-])({re.escape(name)})(?![\w-])"),
+        # an identity the document states leaves out what it does not state (no CIK of another's)
+        ("EntityCentralIndexKey", cik, None) if cik else None,
+        ("EntityFileNumber", file_number, rf"(?<![\w-])({re.escape(file_number)})(?![\w-])") if file_number else None,
+        ("TradingSymbol", symbol, rf"(?i:\b(?:nasdaq|nyse)[^:;,)]{{0,20}}):\s*({re.escape(symbol)})\b") if symbol else None,
     ]
     cover = _cover_lines(document)
     facts = []
-    for name, value, printed in values:
+    for concept, value, printed in filter(None, values):
         ref = _first_printed(cover, printed, document.file) if printed else None
-        facts.append(TextFact(id=f"cover-{name}", concept=name, context=context, value=value, source=ref,
+        facts.append(TextFact(id=f"cover-{concept}", concept=concept, context=context, value=value, source=ref,
                               display=value if ref else None))
     return tuple(facts)
 

@@ -16,7 +16,8 @@ from kcxbrl.dts import Concept, RowRule, TableKind, Taxonomy, calc_arcs
 from kcxbrl.errors import InputError
 from kcxbrl.findings import Finding
 from kcxbrl.read import Document
-from kcxbrl.understand.kinds import match_row, prints_amount_to_subtract
+from kcxbrl.read import normalise_label
+from kcxbrl.understand.kinds import breakdown_of, label_orientation, match_row, prints_amount_to_subtract
 from kcxbrl.understand.model import AnalysedTable, Amount, Column, Context, Fact, Period, TableRow
 from kcxbrl.understand.realign import Unplaced
 from kcxbrl.understand.tables import period_start
@@ -51,6 +52,17 @@ def _table_facts_oriented(table: AnalysedTable, kind: TableKind, table_orientati
     rules = taxonomy.rules(kind)
     first_row = table.rows[0].label if table.rows else ""
     for index, row in enumerate(table.rows):
+        breakdown = breakdown_of(taxonomy.breakdowns, row.section)
+        if breakdown is not None:  # "X included in:": the rows are X on the axis, never the line items
+            rule = breakdown.rule_for(normalise_label(row.label))
+            if rule is None:
+                findings.append(Finding(
+                    severity="warning", code="mapping.unmappedRow",
+                    message=(f"row '{row.label}' breaks down {breakdown.concept} (section '{row.section}') but no member "
+                             f"of {breakdown.axis} fits its label; not tagged"), ref=row.amounts[0].ref))
+                continue
+            mapped.append((row, rule))
+            continue
         percent = any(a.percent for a in row.amounts) or bool(row.columns and any(c.percent for c in row.columns))
         rule = match_row(rules, row.label, row.section, percent, first_row, index == len(table.rows) - 1)
         if rule is None:
@@ -63,7 +75,10 @@ def _table_facts_oriented(table: AnalysedTable, kind: TableKind, table_orientati
     facts: list[Fact] = []
     unplaced: list[Unplaced] = []
     for (row, rule), concept_name in zip(mapped, concepts):
-        orientation = rule.orientation or (table_orientation if kind.orientation == "evidence" else kind.orientation_for(row.section))
+        if kind.orientation == "evidence":  # the figures it shares with the statements say
+            orientation = rule.orientation or table_orientation
+        else:
+            orientation = rule.orientation or label_orientation(row.label) or kind.orientation_for(row.section)
         if row.columns is None:
             if table.columns:  # placed later, by the document's other figures (realign.py), or reported
                 unplaced.append(Unplaced(row=row, header=table.columns, facts_for=partial(
@@ -78,16 +93,22 @@ def _table_facts_oriented(table: AnalysedTable, kind: TableKind, table_orientati
 
 def _row_facts_and_problems(row: TableRow, columns: tuple[Column, ...], rule: RowRule, concept_name: str | None,
                             orientation: str, scale: int, role: str, taxonomy: Taxonomy) -> tuple[list[Fact], list[Finding]]:
+    """The row's facts, column by column: its concept's, then each concept it is tagged with too
+    (`also`, ids suffixed -2, -3 ...)."""
     facts: list[Fact] = []
     problems: list[Finding] = []
     for amount, column in zip(row.amounts, columns):
-        concept = taxonomy.concept(column.measure or concept_name or "")
-        flip = concept.balance is not None and not prints_amount_to_subtract(row.label) and concept.balance != orientation
-        fact, problem = _fact(amount, column, concept, rule, flip, scale, row.label, role)
-        if fact:
-            facts.append(fact)
-        if problem:
-            problems.append(problem)
+        names = [column.measure] if column.measure else [concept_name or "", *rule.also]
+        for k, name in enumerate(names):
+            concept = taxonomy.concept(name)
+            flip = concept.balance is not None and not prints_amount_to_subtract(row.label) and concept.balance != orientation
+            fact, problem = _fact(amount, column, concept, rule, flip, scale, row.label, role)
+            if fact and k:
+                fact = fact.model_copy(update={"id": f"{fact.id}-{k + 1}"})
+            if fact:
+                facts.append(fact)
+            if problem and not k:
+                problems.append(problem)
     return facts, problems
 
 

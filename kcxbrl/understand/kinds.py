@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from kcxbrl.dts import RowRule, TableKind, Taxonomy
+from kcxbrl.dts import Breakdown, RowRule, TableKind, Taxonomy
 from kcxbrl.read import Document, Table, is_data_row, is_header_row, normalise_label
 from kcxbrl.understand.tables import titles_before
 
@@ -105,6 +105,28 @@ def _header_period(table: Table) -> str | None:
     instant, duration = bool(_INSTANT_WORDS.search(text)), bool(_DURATION_WORDS.search(text))
     if instant != duration:
         return "instant" if instant else "duration"
+    return None
+
+
+def breakdown_of(breakdowns: tuple[Breakdown, ...], section: str) -> Breakdown | None:
+    """The breakdown a section label opens ("Share-based compensation expenses included in:")."""
+    sec = normalise_label(section)
+    return next((b for b in breakdowns if sec and re.search(b.section, sec, re.IGNORECASE)), None)
+
+
+# "Net loss/(profit) attributable to ...", "Comprehensive loss/(income) ...": a positive figure is
+# the word outside the parentheses. Losses and expenses positive: the row prints debits.
+# Only the slashed form states it; "Income tax expense (benefit)" is a caption, not a convention.
+_DEBIT_FIRST = re.compile(r"\b(loss(es)?|expenses?|deficit)\s*/\s*\((profit|income|gains?|benefit)s?\)", re.IGNORECASE)
+_CREDIT_FIRST = re.compile(r"\((loss(es)?|expenses?)\)\s*/\s*(profit|income|gains?|benefit)", re.IGNORECASE)
+
+
+def label_orientation(label: str) -> str | None:
+    """The sign convention a row's label states ("loss/(profit)": a loss is positive), or None."""
+    if _DEBIT_FIRST.search(label):
+        return "debit"
+    if _CREDIT_FIRST.search(label):
+        return "credit"
     return None
 
 

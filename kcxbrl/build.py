@@ -58,13 +58,14 @@ class BuildResult(BaseModel):
         return "source" if traced and not (v.errors or v.warnings) else "invalid"
 
 
-def make_filing(path: Path, taxonomy: Taxonomy, profile: IssuerProfile | None = None) -> tuple[Filing, IssuerProfile]:
+def make_filing(path: Path, taxonomy: Taxonomy, profile: IssuerProfile | None = None, *,
+                tag_all_prose: bool = False) -> tuple[Filing, IssuerProfile]:
     """read -> understand -> check: everything the report is made of, and the issuer profile it
     was made with (`profile`, or the one the document matches among the bundled profiles, or
     the identity the document states; `taxonomy`: the base the profiles extend)."""
     document = read_document(path)
     profile, identity = choose_profile(document, taxonomy, bundled_profiles(taxonomy), profile)
-    tagging = understand(document, profile)
+    tagging = understand(document, profile, tag_all_prose=tag_all_prose)
     checks = check(document, tagging, profile.taxonomy)
     scheme, identifier = profile.entity_identifier
     return Filing(
@@ -75,7 +76,7 @@ def make_filing(path: Path, taxonomy: Taxonomy, profile: IssuerProfile | None = 
         text_blocks=tagging.text_blocks,
         text_facts=tagging.text_facts,
         findings=tuple(identity) + tagging.findings + checks.findings,
-        unprinted_calc=tagging.unprinted_calc,
+        unprinted_calc=tagging.unprinted_calc + tuple(a for a in checks.unchecked_calc if a not in tagging.unprinted_calc),
         coverage=checks.coverage,
         schema_ref=schema_ref(document.name),
         entity_scheme=scheme,
@@ -83,18 +84,19 @@ def make_filing(path: Path, taxonomy: Taxonomy, profile: IssuerProfile | None = 
     ), profile
 
 
-def generate(path: Path, taxonomy: Taxonomy, profile: IssuerProfile | None = None) -> tuple[Filing, dict[str, bytes]]:
+def generate(path: Path, taxonomy: Taxonomy, profile: IssuerProfile | None = None, *,
+             tag_all_prose: bool = False) -> tuple[Filing, dict[str, bytes]]:
     """Everything up to the package's files, in memory (no Arelle, no disk writes)."""
-    filing, profile = make_filing(path, taxonomy, profile)
+    filing, profile = make_filing(path, taxonomy, profile, tag_all_prose=tag_all_prose)
     return filing, report_files(filing, profile.taxonomy, f"{profile.name}: {filing.document.name}")
 
 
 def build_one(path: Path, out: Path, taxonomy: Taxonomy, profile: IssuerProfile | None = None, *,
-              validate: bool = True) -> BuildResult:
+              validate: bool = True, tag_all_prose: bool = False) -> BuildResult:
     """Build one announcement into out/NAME/ (the unpacked package, NAME.xbri, the JSON files)
     and out/NAME.xbri (a link to NAME/NAME.xbri), published together in one step."""
     started = time.perf_counter()
-    filing, files = generate(path, taxonomy, profile)
+    filing, files = generate(path, taxonomy, profile, tag_all_prose=tag_all_prose)
     generate_seconds = time.perf_counter() - started
     name = filing.document.name
     if name in (".", ".."):  # the stem of "..txt" or "...txt": not a name an output can have

@@ -61,7 +61,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     built: list[BuildResult] = []
     for path in inputs:
         try:
-            result = build_one(path, out, taxonomy, profile)
+            result = build_one(path, out, taxonomy, profile, tag_all_prose=args.tag_all_prose)
         except KcxbrlError as exc:
             print(f"error: {exc}", file=sys.stderr)
             status = max(status, EXIT_UNUSABLE)
@@ -203,6 +203,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--profile", default=None,
                    help="issuer profile name or .toml path (default: the bundled profile the document names, "
                         "else the identity the document states)")
+    b.add_argument("--tag-all-prose", action="store_true",
+                   help="tag every figure of the text as printed, also one a table's figure contradicts (the report then "
+                        "carries inconsistent duplicates; by default such a figure is reported and left untagged)")
     b.set_defaults(func=cmd_build)
     c = sub.add_parser("check", help="compare built reports across documents (no rebuilding)")
     c.add_argument("paths", nargs="+", metavar="PATH", help="output/NAME folders, NAME.xbri packages, or a folder of them")

@@ -245,7 +245,7 @@ def test_the_sum_check_finds_a_changed_aging_bucket(built):
     5 thousand (six figures in thousands allow 3): the aging table's total (line 574) no longer
     meets its five buckets."""
     from kcxbrl.build import make_filing
-    from kcxbrl.understand.facts import unprinted_calc
+    from kcxbrl.understand.sums import unprinted_calc
     from kcxbrl.profile import load_profile
     from kcxbrl.dts import default_taxonomy
 

@@ -84,7 +84,7 @@ def test_coverage_report_lists_every_untagged_figure_with_its_rule(built):
         assert set(report["by_rule"]) <= {
             "table.header", "table.label", "table.stray", "table.noteReference", "table.yearOnYearChange", "table.notMapped",
             "table.unalignedRow", "prose.date", "prose.heading", "prose.noConcept", "prose.growthRate",
-            "prose.periodUnknown", "prose.noScale", "prose.unit"}, name
+            "prose.periodUnknown", "prose.noScale", "prose.unit", "prose.disagrees"}, name
         # every figure of a financial table is tagged: damaged rows are placed by evidence
         assert [f for f in report["figures"] if f["rule"] in ("table.unalignedRow", "table.unmappedRow", "table.other")] == []
     annual = json.loads((built["kc-2025-annual-results"].result.folder / "coverage.json").read_text(encoding="utf-8"))

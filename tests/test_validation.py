@@ -16,8 +16,9 @@ from kcxbrl.dts import default_taxonomy
 from conftest import SAMPLE_NAMES
 
 
-# Where the announcement's prose contradicts its own tables, both figures are tagged as printed,
-# Arelle's duplicate check reports the pair, and kcxbrl's finding names the line.
+# Where the announcement's prose contradicts its own tables, the table's figure is tagged and the
+# prose figure is not (the filing stays clean: no inconsistent duplicates); kcxbrl's finding
+# names the line.
 SOURCE_DISAGREEMENTS = {
     "kc-2023-h1-interim-results": [198],  # other revenues "RMB1.4 million" vs 1,468 thousand
     "kc-2024-annual-results": [228],  # other revenues 2023 "RMB0.1 million" vs 152 thousand
@@ -37,7 +38,9 @@ def test_package_validates_with_only_source_inconsistencies(built, sample):
     assert lines == SOURCE_DISAGREEMENTS[sample]
     has_source_findings = any(f.code.startswith("source.") for f in result.findings)
     assert result.status == ("source" if has_source_findings else "clean")
-    assert (report.inconsistencies == 0) == (not lines)
+    assert report.inconsistencies == 0  # the disagreeing prose figure is not tagged
+    tagged = {f for f in built[sample].oim["facts"]}
+    assert not {f for finding in result.findings if finding.code == "source.figureDisagrees" for f in finding.facts[:1]} & tagged
     assert report.fact_count == result.facts >= 250
 
 

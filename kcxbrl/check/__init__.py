@@ -17,7 +17,7 @@ from typing import Any
 from kcxbrl.check.comparatives import ReportedFact, comparative_findings, load_report, reported_facts
 from kcxbrl.check.coverage import coverage
 from kcxbrl.check.duplicates import figure_disagreements
-from kcxbrl.check.sums import sum_findings
+from kcxbrl.check.sums import sum_checks, sum_findings
 from kcxbrl.check.translation import translation_findings
 from kcxbrl.dts import Taxonomy
 from kcxbrl.findings import Finding, Frozen
@@ -26,7 +26,7 @@ from kcxbrl.understand import Tagging
 
 __all__ = [
     "Checks", "ReportedFact", "check", "comparative_findings", "coverage", "figure_disagreements", "load_report",
-    "reported_facts", "sum_findings", "translation_findings",
+    "reported_facts", "sum_checks", "sum_findings", "translation_findings",
 ]
 
 
@@ -35,10 +35,14 @@ class Checks(Frozen):
 
     findings: tuple[Finding, ...]
     coverage: dict[str, Any]  # coverage.json: every untagged numeric token with its line and rule
+    # (role, total, item) of the sums the report prints with lines the tool did not read: not
+    # checked here (table.incompleteSum), and prohibited by the report's entry schema
+    unchecked_calc: tuple[tuple[str, str, str], ...] = ()
 
 
 def check(document: Document, tagging: Tagging, taxonomy: Taxonomy) -> Checks:
-    findings = figure_disagreements(tagging.facts)
+    findings = figure_disagreements(tagging.facts + tagging.withheld, {f.id for f in tagging.withheld})
     findings += translation_findings(tagging.facts, tagging.rate, taxonomy)
-    findings += sum_findings(tagging.facts, taxonomy, tagging.rate, tagging.unprinted_calc)
-    return Checks(findings=tuple(findings), coverage=coverage(document, tagging))
+    sums, unchecked = sum_checks(tagging.facts, taxonomy, tagging.rate, tagging.unprinted_calc, tagging.tables)
+    findings += sums
+    return Checks(findings=tuple(findings), coverage=coverage(document, tagging), unchecked_calc=tuple(unchecked))

@@ -12,6 +12,7 @@ Rules (codes):
   table.stray             a row that is nothing but a number (a page number left by the conversion)
   table.other             a figure the table analysis did not take as a row figure
   prose.*                 see kcxbrl.understand.prose: noConcept, growthRate, periodUnknown, noScale, unit;
+                          prose.disagrees (a figure a table's figure contradicts: withheld, see checks.json);
                           prose.date (part of a date), prose.heading (a heading's number)
 """
 

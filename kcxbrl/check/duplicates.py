@@ -14,7 +14,7 @@ from kcxbrl.rounding import agree, precision, rounded
 from kcxbrl.understand import Fact
 
 
-def figure_disagreements(facts: Iterable[Fact]) -> list[Finding]:
+def figure_disagreements(facts: Iterable[Fact], withheld: set[str] = frozenset()) -> list[Finding]:
     """A figure printed in several places (highlights, statements, notes, prose) that another
     printing of the same concept, context and unit contradicts at the lower precision of the two.
     Each is compared with the most precise printing (the first of those, a table's before the
@@ -45,7 +45,8 @@ def figure_disagreements(facts: Iterable[Fact]) -> list[Finding]:
                 severity="warning", code="source.figureDisagrees",
                 message=(f"{subject} {fact.display} ({fact.concept}, {fact.context.id}, {fact.unit}) but {other} at "
                          f"line {reference.source.line} prints {reference.display}, which is {_plain(at_precision, fact.scale)} at "
-                         f"{whose} precision; both are tagged as printed"),
+                         f"{whose} precision; "
+                         + ("the text's figure is not tagged" if fact.id in withheld else "both are tagged as printed")),
                 ref=fact.source, facts=(fact.id, reference.id), refs=(reference.source,)))
     return found
 

@@ -1,6 +1,6 @@
 """Sums (`source.sumDisagrees`), Calculations 1.1 semantics on the table figures (prose excluded):
 every summation of the taxonomy (`Role.calc`, with its weights, less the arcs this report's
-statements do not print: `understand.facts.unprinted_calc`, the same prohibitions the report's entry
+statements do not print: `understand.sums`, the same prohibitions the report's entry
 schema carries) and every dimensional breakdown (the figure at an axis's default, the total, is
 the sum of the figures at all the axis's members, where the report prints the total and every
 member; an axis of one member, such as share-based compensation in cost of revenues, locates a
@@ -24,23 +24,39 @@ than that is as wrong as its RMB column would be.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from kcxbrl.check.translation import USD_UNITS
-from kcxbrl.dts import Taxonomy
+from kcxbrl.dts import Summation, Taxonomy
 from kcxbrl.findings import Finding
 from kcxbrl.rounding import agree, half_unit, precision, sum_meets
-from kcxbrl.understand import Context, Fact
+from kcxbrl.understand import AnalysedTable, Context, Fact
 
 
 CURRENCY_UNITS = ("CNY", "USD")
 
+Arc = tuple[str, str, str]  # (role, total, item)
+
+
 def sum_findings(facts: Iterable[Fact], taxonomy: Taxonomy, rate: Decimal | None = None,
-                 prohibited: Iterable[tuple[str, str, str]] = ()) -> list[Finding]:
+                 prohibited: Iterable[Arc] = ()) -> list[Finding]:
     """Every calculation and dimensional breakdown evaluated on the table figures (see the
     module docstring for the rules). `prohibited`: (role id, total, item) arcs this report's
     entry schema prohibits (`Tagging.unprinted_calc`)."""
+    return sum_checks(facts, taxonomy, rate, prohibited)[0]
+
+
+def sum_checks(facts: Iterable[Fact], taxonomy: Taxonomy, rate: Decimal | None = None,
+               prohibited: Iterable[Arc] = (), tables: Sequence[AnalysedTable] = ()) -> tuple[list[Finding], list[Arc]]:
+    """sum_findings, and with the report's `tables`: a calculation that does not hold where its
+    statement prints, between its items and its total, a line the tool did not read (or read
+    as no part of the sum) is the tool's own `table.incompleteSum` (info), never the
+    document's error; its arcs are returned, for the report's entry schema to prohibit, so that
+    Arelle does not check it either."""
+    facts = list(facts)
     blocked = set(prohibited)
+    strangers = _Strangers(tables, facts, taxonomy)
+    unchecked: list[Arc] = []
     groups: dict[tuple[str, Context, str], list[Fact]] = {}
     for fact in facts:
         if fact.in_prose or fact.value is None or fact.unit is None:
@@ -96,7 +112,14 @@ def sum_findings(facts: Iterable[Fact], taxonomy: Taxonomy, rate: Decimal | None
                 if not consistent[(concept, context, unit)] or not keys or any(not consistent[key] for key, _ in keys):
                     continue
                 total, bound = bind((concept, context, unit), keys, role.id)
-                found += _check_sum(total, bound, role.id, slack, f"the {role.id} calculation", foots(unit))
+                problems = _check_sum(total, bound, role.id, slack, f"the {role.id} calculation", foots(unit))
+                stranger = strangers.find(total, summation, role.id) if problems else None
+                if stranger is not None:
+                    if (role.id, summation.total, summation.items[0][0]) not in unchecked:
+                        unchecked += [(role.id, summation.total, item) for item, _ in summation.items]
+                        found.append(_incomplete(total, summation, stranger))
+                    continue
+                found += problems
         if role.dimensions is None:
             continue
         for axis_name, axis in role.dimensions.axes.items():
@@ -115,7 +138,7 @@ def sum_findings(facts: Iterable[Fact], taxonomy: Taxonomy, rate: Decimal | None
                 seen.add(done)
                 total, members = bind((concept, context, unit), [(key, 1) for key in member_keys], role.id)
                 found += _check_sum(total, members, role.id, slack, f"the breakdown by {axis_name}", foots(unit))
-    return found
+    return found, unchecked
 
 
 def _check_sum(total: Fact, items: list[tuple[Fact, int]], role: str, slack, what: str, foots: bool) -> list[Finding]:
@@ -164,3 +187,89 @@ def _figure(value: Decimal, like: Fact, exact: bool = False) -> str:
         places += 1
     text = f"{abs(scaled):,.{places}f}"
     return f"({text})" if value < 0 else text
+
+
+# ---------------------------------------------------------------- lines the tool did not read
+
+
+def _incomplete(total: Fact, summation: Summation, stranger: tuple[int, str, bool]) -> Finding:
+    line, label, read = stranger
+    return Finding(
+        severity="info", code="table.incompleteSum",
+        message=(f"the sum of {summation.total} at line {total.source.line} is not checked in this report: line {line} "
+                 f"('{label[:60]}') stands between its items and its total and was "
+                 + ("read as no part of the sum" if read else "not read")
+                 + "; the printed figures are not blamed for what the tool did not read"),
+        ref=total.source)
+
+
+class _Strangers:
+    """The rows of the tables, to find a line between a sum's items and its total that the tool
+    did not read as part of the sum."""
+
+    def __init__(self, tables: Sequence[AnalysedTable], facts: list[Fact], taxonomy: Taxonomy):
+        concepts_at: dict[tuple[int, int], set[str]] = {}
+        for fact in facts:
+            if not fact.in_prose:
+                concepts_at.setdefault((fact.source.line, fact.source.column), set()).add(fact.concept)
+        self.taxonomy = taxonomy
+        self.table_of: dict[tuple[int, int], int] = {}
+        self.rows: list[list[tuple[int, str, set[str]]]] = []  # per table: (line, label, concepts read)
+        for table in tables:
+            rows = []
+            for row in table.rows:
+                if not row.amounts:
+                    continue
+                cells = [(a.ref.line, a.ref.column) for a in row.amounts]
+                for cell in cells:
+                    self.table_of[cell] = len(self.rows)
+                rows.append((row.amounts[0].ref.line, row.label, set().union(*(concepts_at.get(c, set()) for c in cells))))
+            self.rows.append(rows)
+
+    def find(self, total: Fact, summation: Summation, role_id: str) -> tuple[int, str, bool] | None:
+        """(line, label, read) of the first row between the sum's first item and its total, in
+        the total's table, that is no part of the sum: not read, or read as a monetary concept
+        that is neither an item, an item's line, nor a subtotal of them."""
+        where = self.table_of.get((total.source.line, total.source.column))
+        if where is None:
+            return None
+        rows = self.rows[where]
+        total_at = next((k for k, r in enumerate(rows) if r[0] == total.source.line and summation.total in r[2]), None)
+        if total_at is None:
+            return None
+        sums = {s.total: s for role in self.taxonomy.roles if role.id == role_id for s in role.calc}
+        closure = _closure(summation, sums)
+        items = {item for item, _ in summation.items}
+        first = next((k for k in range(total_at) if rows[k][2] & items), None)
+        if first is None:
+            return None
+        for line, label, concepts in rows[first:total_at]:
+            if not concepts:
+                return line, label, False
+            if concepts & closure or not any(self.taxonomy.concepts[c].type == "monetary" for c in concepts):
+                continue
+            return line, label, True
+        return None
+
+
+def _closure(summation: Summation, sums: dict[str, Summation]) -> set[str]:
+    """The items of a sum, their own items (a subtotal's lines), the subtotals made of them, and
+    every sum's concepts of the same network the items belong to."""
+    found = {summation.total} | {item for item, _ in summation.items}
+    stack = list(found)
+    while stack:
+        inner = sums.get(stack.pop())
+        if inner is not None:
+            for item, _ in inner.items:
+                if item not in found:
+                    found.add(item)
+                    stack.append(item)
+    changed = True
+    while changed:  # a subtotal of lines already in ("Total other income, net" of its lines)
+        changed = False
+        for total, inner in sums.items():
+            if total not in found and all(item in found for item, _ in inner.items):
+                found.add(total)
+                changed = True
+    return found
+

@@ -12,9 +12,10 @@ from __future__ import annotations
 from kcxbrl.errors import InputError
 from kcxbrl.findings import Finding
 from kcxbrl.profile import IssuerProfile
-from kcxbrl.read import Document
+from kcxbrl.read import Document, Table
 from kcxbrl.understand.cover import cover_facts
-from kcxbrl.understand.facts import reporting_period, table_facts, unprinted_calc
+from kcxbrl.understand.conflicts import one_value_per_table_fact, withheld_prose
+from kcxbrl.understand.facts import reporting_period, table_facts
 from kcxbrl.understand.issuer import StatedIdentity, choose_profile, stated_identity
 from kcxbrl.understand.kinds import classify_tables
 from kcxbrl.understand.model import (
@@ -22,6 +23,7 @@ from kcxbrl.understand.model import (
 )
 from kcxbrl.understand.prose import prose_figures
 from kcxbrl.understand.realign import Unplaced, place_rows, relations
+from kcxbrl.understand.sums import unprinted_calc
 from kcxbrl.understand.tables import TableContext, analyse_table, convenience_rate, stated_date
 from kcxbrl.understand.textblocks import text_blocks
 
@@ -31,9 +33,10 @@ __all__ = [
 ]
 
 
-def understand(document: Document, profile: IssuerProfile) -> Tagging:
+def understand(document: Document, profile: IssuerProfile, *, tag_all_prose: bool = False) -> Tagging:
     """The document's tables, facts and text facts, with the profile's taxonomy (the base
-    extended by the issuer's own part) and identity."""
+    extended by the issuer's own part) and identity. A prose figure that a table's figure of the
+    same fact contradicts is withheld (reported by the checks) unless `tag_all_prose`."""
     taxonomy = profile.taxonomy
     stated = convenience_rate(document)
     rate = stated[0] if stated else None
@@ -51,7 +54,7 @@ def understand(document: Document, profile: IssuerProfile) -> Tagging:
         if kind is not None and kind.measures and period is None:
             if not facts:
                 break
-            period = reporting_period(facts, document)
+            period = reporting_period(facts, document, profile.fiscal_year_end_month_day)
         ctx = TableContext(title=title, default_scale=profile.default_scale,
                            rate=rate, instant_by_default=bool(kind and kind.instant),
                            measures=kind.measures if kind else (),
@@ -59,23 +62,55 @@ def understand(document: Document, profile: IssuerProfile) -> Tagging:
         analysed, table_findings = analyse_table(index, table, ctx, kind.kind if kind else None)
         analysed_tables[index] = analysed
         findings += table_findings
+        if kind is None:
+            findings += _not_understood(analysed, title)
         if kind is not None:
             new_facts, map_findings, table_unplaced = table_facts(analysed, kind, taxonomy, facts)
             facts += new_facts
             findings += map_findings
             unplaced += table_unplaced
     if not facts:
-        raise InputError(document.file, None, "no financial statement found: not a results announcement")
-    period = period or reporting_period(facts, document)
+        raise InputError(document.file, None, "no financial statement found: no table is one the mapping knows "
+                                              "by its rows or caption" + _first_table_line(tables_of(document)))
+    period = period or reporting_period(facts, document, profile.fiscal_year_end_month_day)
     tables = [analysed_tables[i] for i in sorted(analysed_tables)]
     prose = prose_figures(document, taxonomy, period)
     prose_facts = [figure.fact for figure in prose if figure.fact is not None]
     placed, placing = place_rows(unplaced, facts + prose_facts, relations(taxonomy), rate)
-    facts += placed
-    findings += placing
+    facts, conflicts = one_value_per_table_fact(facts + placed, taxonomy)
+    findings += placing + conflicts
+    withheld: list[Fact] = []
+    if not tag_all_prose:
+        prose_facts, withheld = withheld_prose(facts, prose_facts)
+        held = {f.id for f in withheld}
+        prose = [p.model_copy(update={"fact": None, "rule": "prose.disagrees"}) if p.fact and p.fact.id in held else p
+                 for p in prose]
     facts += prose_facts
     notes, note_findings = text_blocks(document, taxonomy, period)
     findings += note_findings
-    return Tagging(tables=tuple(tables), facts=tuple(facts), findings=tuple(findings), period=period,
-                   prose=tuple(prose), text_facts=cover_facts(document, period, profile), text_blocks=tuple(notes),
-                   rate=rate, unprinted_calc=unprinted_calc(facts, taxonomy))
+    return Tagging(tables=tuple(tables), facts=tuple(facts), withheld=tuple(withheld), findings=tuple(findings),
+                   period=period, prose=tuple(prose), text_facts=cover_facts(document, period, profile),
+                   text_blocks=tuple(notes), rate=rate, unprinted_calc=unprinted_calc(facts, taxonomy))
+
+
+def tables_of(document: Document) -> list[Table]:
+    return [b for b in document.blocks if isinstance(b, Table)]
+
+
+def _first_table_line(tables: list[Table]) -> str:
+    return f" (the first table is at line {tables[0].ref.line})" if tables else " (the text has no table)"
+
+
+def _not_understood(table: AnalysedTable, title: str) -> list[Finding]:
+    """A table that prints figures but fits no kind of the mapping: said, with its line, so that
+    no figure is lost without a word."""
+    figures = [a for row in table.rows for a in row.amounts]
+    if not figures:
+        return []
+    caption = title.split(" | ")[-1][:80] if title else ""
+    return [Finding(severity="warning", code="table.notUnderstood",
+                    message=(f"a table of {len(table.rows)} rows and {len(figures)} figures"
+                             + (f" under '{caption}'" if caption else "")
+                             + " fits no kind of table the mapping knows (by its rows, caption or header); not tagged"),
+                    ref=figures[0].ref)]
+

@@ -8,15 +8,17 @@ figure it was read from.
 
 from __future__ import annotations
 
-from datetime import timedelta
+import calendar
+import re
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import partial
 
-from kcxbrl.dts import Concept, RowRule, TableKind, Taxonomy, calc_arcs
+from kcxbrl.dts import Concept, RowRule, TableKind, Taxonomy
 from kcxbrl.errors import InputError
 from kcxbrl.findings import Finding
 from kcxbrl.read import Document
-from kcxbrl.read import normalise_label
+from kcxbrl.read import Heading, Paragraph, normalise_label
 from kcxbrl.understand.kinds import breakdown_of, label_orientation, match_row, prints_amount_to_subtract
 from kcxbrl.understand.model import AnalysedTable, Amount, Column, Context, Fact, Period, TableRow
 from kcxbrl.understand.realign import Unplaced
@@ -208,30 +210,46 @@ def _unit_scale_decimals(concept: Concept, column: Column, amount: Amount, scale
 # ---------------------------------------------------------------- reporting period
 
 
-def reporting_period(facts: list[Fact], document: Document) -> Period:
+def reporting_period(facts: list[Fact], document: Document, fiscal_year_end: tuple[int, int] = (12, 31)) -> Period:
     """The period the document reports on: the latest end date, and the shortest duration
-    ending then (a quarter in a press release that also shows the half year)."""
+    ending then (a quarter in a press release that also shows the half year). A document
+    that prints only instants (a balance sheet alone) reports on the period its words name
+    ("for the six months ended June 30, 2025"), else on the fiscal year to its latest instant."""
     durations = [f.context.period for f in facts if not f.context.period.is_instant]
-    if not durations:
-        raise InputError(document.file, None, "no reporting period found in the statements")
-    end = max(p.end for p in durations)
-    start = max(p.start for p in durations if p.end == end and p.start)
-    return Period(start=start, end=end)
+    if durations:
+        end = max(p.end for p in durations)
+        start = max(p.start for p in durations if p.end == end and p.start)
+        return Period(start=start, end=end)
+    instants = [f.context.period.end for f in facts if f.context.period.is_instant]
+    if not instants:
+        raise InputError(document.file, None, "no reporting period found: no figure is of a period or an instant")
+    end = max(instants)
+    months = _stated_months(document, end)
+    if months:
+        return Period(start=period_start(end, months), end=end)
+    month, day = fiscal_year_end
+    year_end = date(end.year, month, min(day, calendar.monthrange(end.year, month)[1]))
+    if year_end >= end:
+        year_end = date(end.year - 1, month, min(day, calendar.monthrange(end.year - 1, month)[1]))
+    return Period(start=year_end + timedelta(days=1), end=end)
 
 
-# ---------------------------------------------------------------- the sums a report prints
+_MONTH_NAMES = "january|february|march|april|may|june|july|august|september|october|november|december"
+_PERIOD_ENDED = re.compile(rf"\b(three|six|nine|twelve)[- ]months?\s+ended\s+({_MONTH_NAMES})\s+(\d{{1,2}}),?\s+(\d{{4}})"
+                           rf"|\b(quarter|half[- ]year|(?:fiscal\s+)?year)\s+ended\s+({_MONTH_NAMES})\s+(\d{{1,2}}),?\s+(\d{{4}})",
+                           re.IGNORECASE)
+_MONTHS_OF = {"three": 3, "six": 6, "nine": 9, "twelve": 12, "quarter": 3, "half-year": 6, "half year": 6, "year": 12,
+              "fiscal year": 12}
 
 
-def unprinted_calc(facts: list[Fact], taxonomy: Taxonomy) -> tuple[tuple[str, str, str], ...]:
-    """(role, total, item) of the taxonomy sums whose item this report's statement of that sum
-    does not print, where the item is tagged elsewhere in the report (an impairment named only
-    in a reconciliation; or a statement the tool could not read, whose total and items come
-    from other tables and the prose): a sum is checked with the items the statement prints,
-    never across tables. The report's entry schema prohibits these arcs, and the sum check
-    leaves them out."""
-    in_role: dict[str, set[str]] = {}
-    for fact in facts:
-        in_role.setdefault(fact.role or "", set()).add(fact.concept)
-    everywhere = {f.concept for f in facts}
-    return tuple((arc.role.id, arc.total, arc.item) for arc in calc_arcs(taxonomy)
-                 if arc.item not in in_role.get(arc.role.id, set()) and arc.item in everywhere)
+def _stated_months(document: Document, end: date) -> int | None:
+    """The length of the period the text says ends at `end` ("six months ended June 30, 2025")."""
+    for block in document.blocks:
+        if isinstance(block, Heading | Paragraph):
+            for m in _PERIOD_ENDED.finditer(block.text):
+                words = (m.group(1) or m.group(5)).lower()
+                month, day, year = (m.group(2), m.group(3), m.group(4)) if m.group(1) else (m.group(6), m.group(7), m.group(8))
+                stated = date(int(year), _MONTH_NAMES.split("|").index(month.lower()) + 1, int(day))
+                if stated == end:
+                    return _MONTHS_OF.get(" ".join(words.split()), 12)
+    return None

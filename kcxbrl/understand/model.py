@@ -146,14 +146,16 @@ class Tagging(Frozen):
 
     tables: tuple[AnalysedTable, ...]
     facts: tuple[Fact, ...]  # table figures first, then the prose's (ids "p-...")
+    withheld: tuple[Fact, ...] = ()  # prose figures read but not tagged: a table's figure says otherwise
     findings: tuple[Finding, ...]
     period: Period  # the document's reporting period (duration)
     prose: tuple[ProseFigure, ...] = ()  # every figure found in paragraphs, tagged or not
     text_facts: tuple[TextFact, ...] = ()  # the cover (dei) facts
     text_blocks: tuple[TextBlock, ...] = ()  # notes and policies
     rate: Decimal | None = None  # the stated RMB per US$1.00 convenience rate
-    # (role, total, item) of the taxonomy sums whose item this report's statement does not print:
-    # its entry schema prohibits them, and the sum check leaves them out
+    # (role, total, item) of the taxonomy sums this report does not print (an item it does not
+    # print in that statement) or prints with lines the tool did not read as part of them: its
+    # entry schema prohibits them, and the sum check leaves them out (understand/sums.py)
     unprinted_calc: tuple[tuple[str, str, str], ...] = ()
 
     @property

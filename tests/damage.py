@@ -110,7 +110,7 @@ WORDINGS = [
     (r"^Income tax \(expense\) benefit\t", "Income tax\t"),
     (r"^Income tax expense\t", "Income tax\t"),
     (r"^Foreign exchange \(loss\) gain\t", "Exchange losses\t"),
-    (r"^Other \(loss\) gain, net\t", "Investment loss, net\t"),
+    (r"^Other \(loss\) gain, net\t", "Other gains (losses), net\t"),
     (r"^Other \(expense\) income, net\t", "Others, net\t"),
     (r"^Total assets\t", "TOTAL ASSETS\t"),
     (r"^Total liabilities\t", "TOTAL LIABILITIES\t"),

@@ -240,9 +240,17 @@ class _Strangers:
         sums = {s.total: s for role in self.taxonomy.roles if role.id == role_id for s in role.calc}
         closure = _closure(summation, sums)
         items = {item for item, _ in summation.items}
+        in_table = set().union(*(r[2] for r in rows))
+        missing = [item for item, _ in summation.items if item not in in_table]
+        if missing and (in_table & _closure_of(missing, sums)):
+            # an item the table does not print although it prints lines of it (operating expenses
+            # line by line, no total): the sum binds nothing for it, so it cannot hold
+            return total.source.line, f"{missing[0]} is not printed as a line of its own", True
         first = next((k for k in range(total_at) if rows[k][2] & items), None)
         if first is None:
             return None
+        while first > 0 and not rows[first - 1][2]:
+            first -= 1  # rows not read right above the first item ("Class A ordinary shares ...") may be items
         for line, label, concepts in rows[first:total_at]:
             if not concepts:
                 return line, label, False
@@ -250,6 +258,20 @@ class _Strangers:
                 continue
             return line, label, True
         return None
+
+
+def _closure_of(items: list[str], sums: dict[str, Summation]) -> set[str]:
+    """The lines that make up the given subtotals (their items, and the items' items)."""
+    found: set[str] = set()
+    stack = list(items)
+    while stack:
+        inner = sums.get(stack.pop())
+        if inner is not None:
+            for item, _ in inner.items:
+                if item not in found:
+                    found.add(item)
+                    stack.append(item)
+    return found
 
 
 def _closure(summation: Summation, sums: dict[str, Summation]) -> set[str]:

@@ -46,6 +46,10 @@ class Concept(Model):
     negated: str | None = None
     terse: str | None = None
     prefix: str = PREFIX  # the namespace prefix of the schema that declares it: kcx, or an issuer's
+    # the balance a printed figure's sign follows where it is not the element's: an amount
+    # attributable to non-controlling interests is debit (subtracted in its sum) but positive
+    # for income, like a credit
+    sign_as: Literal["debit", "credit"] | None = None
 
     @property
     def numeric(self) -> bool:

@@ -103,7 +103,8 @@ def _row_facts_and_problems(row: TableRow, columns: tuple[Column, ...], rule: Ro
         names = [column.measure] if column.measure else [concept_name or "", *rule.also]
         for k, name in enumerate(names):
             concept = taxonomy.concept(name)
-            flip = concept.balance is not None and not prints_amount_to_subtract(row.label) and concept.balance != orientation
+            balance = concept.sign_as or concept.balance
+            flip = balance is not None and not prints_amount_to_subtract(row.label) and balance != orientation
             fact, problem = _fact(amount, column, concept, rule, flip, scale, row.label, role)
             if fact and k:
                 fact = fact.model_copy(update={"id": f"{fact.id}-{k + 1}"})
@@ -135,23 +136,33 @@ def _resolve_alternatives(mapped: list[tuple[TableRow, RowRule]], taxonomy: Taxo
 
 
 def _sum_holds(total: str, row: TableRow, printed: dict[str, TableRow], taxonomy: Taxonomy) -> bool:
+    """Whether the row's figures are the sum of the printed items', column by column (by the
+    columns the rows were placed in; by position where a row has none)."""
     for role in taxonomy.roles:
         for summation in role.calc:
             if summation.total != total:
                 continue
-            if not all(item in printed for item, _ in summation.items):
-                return False
-            for k, amount in enumerate(row.amounts):
-                expected = Decimal(0)
-                for item, weight in summation.items:
-                    item_amounts = printed[item].amounts
-                    if k >= len(item_amounts):
-                        return False
-                    expected += weight * (item_amounts[k].value or 0)
-                if abs(expected - (amount.value or 0)) > len(summation.items):
+            items = [(item, weight) for item, weight in summation.items if item in printed]
+            if not items:
+                return False  # an item the table does not print counts as nothing (Calculations 1.1)
+            figures = _by_column(row)
+            compared = 0
+            for column, amount in figures.items():
+                item_amounts = [(_by_column(printed[item]).get(column), weight) for item, weight in items]
+                if any(a is None for a, _ in item_amounts):
+                    continue  # a column the items do not print (a header that lost it)
+                expected = sum((weight * (a.value or 0) for a, weight in item_amounts), Decimal(0))
+                if abs(expected - (amount.value or 0)) > len(items):
                     return False
-            return True
+                compared += 1
+            return compared > 0
     return False
+
+
+def _by_column(row: TableRow) -> dict[object, Amount]:
+    if row.columns is not None:
+        return {(c.end, c.months, c.currency): a for a, c in zip(row.amounts, row.columns)}
+    return dict(enumerate(row.amounts))
 
 
 def _fact(amount: Amount, column: Column, concept: Concept, rule: RowRule, flip: bool, scale: int,

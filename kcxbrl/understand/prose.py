@@ -36,8 +36,11 @@ _RATE_DATE = re.compile(r"^[^.;]{0,80}?\b(?:on|as of|at)\s+(?P<month>[A-Z][a-z]+
 RATE_CONCEPT = "ForeignCurrencyExchangeRateTranslation1"
 _SENTENCE_END = re.compile(r"(?<=[a-z0-9%)\]])\.\s+(?=[A-Z\"“(*])")
 _SUBJECT_WINDOW = 90  # a sentence names its measure near its start
+# the words right after a figure (after its translation in parentheses: "RMB6.3 billion
+# (US$894.3 million) in the fourth quarter of 2023"), before the sentence ends or another figure
+# comes ("10.8%, compared with 3.6% in 2022": the year is 3.6%'s)
 _COMPARATIVE = re.compile(
-    r"^[^.;]{0,40}?\b(?:"
+    r"^(?:\s*\([^()]*\))?[^.;\d]{0,40}?\b(?:"
     r"(?P<lastq>last quarter|(?:the )?previous quarter|(?:the )?prior quarter)"
     r"|(?:in |of |for )?(?:the )?(?P<quarter>first|second|third|fourth) quarter (?:of )?(?P<qyear>\d{4}|this year|last year)"
     r"|(?:in |of |for )?(?:the )?(?P<half>first|second) half of (?P<hyear>\d{4})"

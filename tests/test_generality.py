@@ -1,0 +1,164 @@
+"""The next document: the samples with ordinary conversion damage (tests/damage.py) give the
+clean samples' facts and source findings; tables are understood from their rows; a breakdown
+section is a dimension; a line the tool cannot read never becomes the document's fault."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from decimal import Decimal
+from functools import cache
+
+import pytest
+
+import damage
+from kcxbrl.check import check
+from kcxbrl.cli import bundled_samples, main
+from kcxbrl.profile import load_profile
+from kcxbrl.read import parse_lines
+from kcxbrl.understand import understand
+
+from conftest import SAMPLE_NAMES
+
+PROFILE = load_profile("kingsoft-cloud")
+
+
+def tag(name: str, lines: list[str]):
+    document = parse_lines(name, lines)
+    tagging = understand(document, PROFILE)
+    return tagging, check(document, tagging, PROFILE.taxonomy)
+
+
+@cache
+def sample_lines(name: str) -> tuple[str, ...]:
+    path = next(p for p in bundled_samples() if p.stem == name)
+    return tuple(path.read_text(encoding="utf-8").split("\n"))
+
+
+@cache
+def clean(name: str):
+    return tag(f"{name}.txt", list(sample_lines(name)))
+
+
+def _facts(tagging) -> set[tuple]:
+    return {(f.concept, f.context, f.unit, f.value) for f in tagging.facts}
+
+
+def _source(tagging, checks) -> Counter:
+    return Counter(f.code for f in tagging.findings + checks.findings if f.code.startswith("source."))
+
+
+def _all(lines: list[str]) -> list[str]:
+    for apply in damage.DAMAGES.values():
+        lines = apply(lines)
+    return lines
+
+
+@pytest.mark.parametrize("damage_name", [*damage.DAMAGES, "all"])
+@pytest.mark.parametrize("sample", SAMPLE_NAMES)
+def test_a_damaged_copy_gives_the_clean_facts_and_findings(sample, damage_name):
+    apply = _all if damage_name == "all" else damage.DAMAGES[damage_name]
+    lines = apply(list(sample_lines(sample)))
+    assert lines != list(sample_lines(sample))  # the damage did something
+    clean_tagging, clean_checks = clean(sample)
+    tagging, checks = tag(f"{sample}.txt", lines)
+    assert _facts(tagging) == _facts(clean_tagging)
+    assert _source(tagging, checks) == _source(clean_tagging, clean_checks)
+
+
+@pytest.mark.parametrize("sample", SAMPLE_NAMES)
+def test_every_fact_of_a_damaged_copy_points_at_its_figure_in_the_file(sample):
+    """Invisible characters and spaces-for-tabs move text around: columns stay the file's."""
+    lines = damage.spaces_for_tabs(damage.invisible_characters(list(sample_lines(sample))))
+    tagging, _ = tag(f"{sample}.txt", lines)
+    for fact in tagging.facts:
+        if fact.value is None or fact.format == "ixt:fixed-zero":
+            continue
+        printed = lines[fact.source.line - 1][fact.source.column - 1:]
+        printed = re.sub(r"^[\u200e\u202a(*-]*(<u>)?[*(-]*", "", printed)  # marks, markup, parentheses, minus
+        assert printed.startswith(fact.display), (fact.id, printed[:30])
+
+
+# ---------------------------------------------------------------- tables understood from their rows
+
+PRESS = "kc-2025-q2-press-release"
+
+
+def test_a_balance_sheet_without_its_caption_is_read_as_a_balance_sheet():
+    lines = list(sample_lines(PRESS))
+    at = lines.index("UNAUDITED CONDENSED CONSOLIDATED BALANCE SHEETS")
+    lines[at] = "UNAUDITED CONDENSED CONSOLIDATED FIGURES"  # no caption says "balance sheet"
+    tagging, _ = tag("nocaption.txt", lines)
+    assert _facts(tagging) == _facts(clean(PRESS)[0])
+
+
+def test_a_table_of_figures_the_mapping_does_not_know_is_a_finding_with_its_line():
+    lines = list(sample_lines(PRESS)) + ["", "Widget statistics", "", "\tJun 30, 2024\tJun 30, 2025",
+                                         "Widgets shipped\t1,234\t2,345", "Widgets returned\t12\t23"]
+    tagging, _ = tag("widgets.txt", lines)
+    [finding] = [f for f in tagging.findings if f.code == "table.notUnderstood"]
+    assert finding.ref.line == len(lines) - 1 and "not tagged" in finding.message
+
+
+# ---------------------------------------------------------------- breakdowns are dimensions
+
+BREAKDOWN = [
+    "", "Share-based compensation expenses included in:\t\t\t\t\t\t\t",
+    "Cost of revenues\t5,076\t9,365\t11,712\t1,635\t10,890\t21,077",
+    "Selling and marketing expenses\t1,000\t2,000\t3,000\t419\t4,000\t5,000",
+    "Research and development expenses\t10\t20\t30\t4\t40\t50",
+    "Widget expenses\t1\t2\t3\t0\t4\t5",
+]
+
+
+def test_rows_under_an_included_in_section_are_the_measure_on_income_statement_location():
+    lines = list(sample_lines(PRESS))
+    at = next(k for k, line in enumerate(lines)
+              if line.startswith("Comprehensive loss attributable to Kingsoft Cloud Holdings Limited shareholders"))
+    lines[at + 1:at + 1] = BREAKDOWN
+    tagging, _ = tag("breakdown.txt", lines)
+    first = at + 4  # 1-based line of "Cost of revenues" (at: 0-based index of the line above the inserted ones)
+    sbc = [f for f in tagging.facts if f.source.line in range(first, first + 4)]
+    assert sbc and {f.concept for f in sbc} == {"AllocatedShareBasedCompensationExpense"}
+    members = {dict(f.context.dimensions).get("IncomeStatementLocationAxis") for f in sbc}
+    assert members == {"CostOfSalesMember", "SellingAndMarketingExpenseMember", "ResearchAndDevelopmentExpenseMember"}
+    cost = [f for f in sbc if f.source.line == first and f.unit == "CNY"]
+    assert cost[0].value == Decimal(5076000) and cost[0].context.period.end.isoformat() == "2024-06-30"
+    # the statement's own cost of revenues keeps its one value
+    assert {f.value for f in tagging.facts if f.concept == "CostOfRevenue" and f.unit == "CNY" and not f.in_prose
+            and f.context.period.end.isoformat() == "2024-06-30" and f.context.period.start.isoformat() == "2024-04-01"} \
+        == {Decimal(1573433000)}
+    # a row the breakdown has no member for is reported, not guessed
+    [unmapped] = [f for f in tagging.findings if f.code == "mapping.unmappedRow" and f.ref.line == first + 3]
+    assert "Widget expenses" in unmapped.message
+
+
+def test_a_row_that_would_give_a_fact_a_second_value_is_not_tagged_twice():
+    lines = list(sample_lines(PRESS)) + ["", "KINGSOFT CLOUD HOLDINGS LIMITED", "SELECTED STATEMENT ITEMS", "",
+                                         "\tThree Months Ended", "\tJun 30, 2024", "\tRMB",
+                                         "Cost of revenues\t(1,573,999)", "Gross profit\t318,347"]
+    tagging, _ = tag("twice.txt", lines)
+    values = {f.value for f in tagging.facts if f.concept == "CostOfRevenue" and f.unit == "CNY" and not f.in_prose
+              and f.context.period.start.isoformat() == "2024-04-01"}
+    assert values == {Decimal(1573433000)}
+    [conflict] = [f for f in tagging.findings if f.code == "mapping.conflictingValue"]
+    assert conflict.ref.line == len(lines) - 1 and conflict.refs[0].line == 184
+
+
+# ---------------------------------------------------------------- blame only what is printed
+
+@pytest.mark.parametrize("label", ["Zorblax gizmo", "Intere$t income"])
+def test_a_line_the_tool_cannot_read_never_makes_a_correct_total_the_documents_error(tmp_path, capsys, label):
+    lines = [line.replace("Interest income\t", f"{label}\t", 1) if line.startswith("Interest income\t") else line
+             for line in sample_lines(PRESS)]
+    path = tmp_path / "unread.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    code = main(["build", str(path), "--out", str(tmp_path / "out")])
+    stdout, err = capsys.readouterr()
+    assert err == "" and "0 errors, 0 warnings, 0 inconsistencies, 0 failed assertions" in stdout, stdout
+    findings = json.loads((tmp_path / "out" / "unread" / "findings.json").read_text(encoding="utf-8"))
+    assert not [f for f in findings if f["code"] in ("source.sumDisagrees", "source.sumDoesNotFoot")]
+    incomplete = [f for f in findings if f["code"] == "table.incompleteSum"]
+    assert incomplete and incomplete[0]["severity"] == "info" and label[:10] in incomplete[0]["message"]
+    assert code in (0, 1)

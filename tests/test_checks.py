@@ -319,7 +319,9 @@ def test_a_changed_comparative_is_reported_by_the_check_command(built, tmp_path,
                  and f["dimensions"]["period"].startswith("2025-01-01") and f["dimensions"].get("unit") == "iso4217:CNY")
     oim["facts"][total]["value"] = str(Decimal(oim["facts"][total]["value"]) + 5000000)
     export.write_text(json.dumps(oim), encoding="utf-8")
-    assert main(["check", str(tmp_path / "kc-2024-annual-results"), str(tmp_path / "kc-2025-annual-results")]) == 1
+    reports = [str(tmp_path / "kc-2024-annual-results"), str(tmp_path / "kc-2025-annual-results")]
+    assert main(["check", *reports]) == 0  # reported, not fatal
+    assert main(["check", *reports, "--strict"]) == 1
     out = capsys.readouterr().out
     assert "1 comparativeDiffers" in out
     line = next(l for l in out.splitlines() if "comparativeDiffers kc-2025-annual-results.txt" in l)
@@ -337,12 +339,39 @@ def test_check_command_reads_bare_packages(built, tmp_path, capsys):
 
 def test_build_writes_the_cross_document_checks(tmp_path, capsys):
     inputs = [str(p) for p in bundled_samples() if p.stem in ("kc-2025-annual-results", "kc-2025-h1-interim-results")]
-    assert main(["build", *inputs, "--out", str(tmp_path)]) == 1  # the 2025 annual's prose/table disagreement
+    assert main(["build", *inputs, "--out", str(tmp_path)]) == 0  # findings are reported, not fatal
     out = capsys.readouterr().out
     assert "  kc-2025-annual-results: figureDisagrees 1 (line 223)" in out
     h1 = next(line for line in out.splitlines() if line.startswith("  kc-2025-h1-interim-results: "))
     assert "Disagrees" not in h1 and "translation" not in h1
     assert "across 2 documents:" in out and "1 comparativeAtOtherRate" in out
-    [finding] = json.loads((tmp_path / "checks.json").read_text(encoding="utf-8"))
+    checks = json.loads((tmp_path / "checks.json").read_text(encoding="utf-8"))
+    assert checks["documents"] == ["kc-2025-annual-results", "kc-2025-h1-interim-results"]  # what it covers
+    [finding] = checks["findings"]
     assert (finding["ref"]["file"], finding["ref"]["line"]) == ("kc-2025-h1-interim-results.txt", 465)
     assert (finding["refs"][0]["file"], finding["refs"][0]["line"]) == ("kc-2025-annual-results.txt", 470)
+
+
+def test_strict_build_exits_1_for_the_sources_own_findings(tmp_path, capsys):
+    [annual] = [str(p) for p in bundled_samples() if p.stem == "kc-2025-annual-results"]
+    assert main(["build", annual, "--out", str(tmp_path), "--strict"]) == 1  # its prose/table disagreement
+    assert "exit 1 (with --strict" in capsys.readouterr().out.splitlines()[-1]
+
+
+def test_the_checks_json_of_a_folder_describes_the_reports_in_it(tmp_path, capsys):
+    """Rebuilding one document into a folder of several compares it with all of them again;
+    a folder left with one report has no stale comparison."""
+    samples = {p.stem: str(p) for p in bundled_samples()}
+    out = tmp_path / "out"
+    assert main(["build", samples["kc-2024-annual-results"], samples["kc-2025-annual-results"], "--out", str(out)]) == 0
+    assert main(["build", samples["kc-2025-h1-interim-results"], "--out", str(out)]) == 0
+    checks = json.loads((out / "checks.json").read_text(encoding="utf-8"))
+    assert checks["documents"] == ["kc-2024-annual-results", "kc-2025-annual-results", "kc-2025-h1-interim-results"]
+    assert oct((out / "checks.json").stat().st_mode & 0o777) == "0o644"
+    assert not list(out.glob(".checks.json.*"))
+    for name in ("kc-2024-annual-results", "kc-2025-annual-results"):
+        shutil.rmtree(out / name)
+        (out / f"{name}.xbri").unlink()
+    assert main(["build", samples["kc-2025-h1-interim-results"], "--out", str(out)]) == 0
+    assert not (out / "checks.json").exists()
+

@@ -24,6 +24,7 @@ RANKS = {
     "kcxbrl.publish": 6,
     "kcxbrl.validate": 7,
     "kcxbrl.build": 8,  # runs the stages
+    "kcxbrl.profile_init": 8,  # a starting profile: reads and understands a document
     "kcxbrl.cli": 9,
     "kcxbrl.benchmark": 10,
 }

@@ -50,7 +50,7 @@ def test_a_row_with_too_many_arrangements_is_reported_not_tried(tmp_path, capsys
 
     code = main(["build", str(path), "--out", str(out)])
     stdout, err = capsys.readouterr()
-    assert err == "" and code in (0, 1), (stdout, err)  # 1: the sample's own source findings
+    assert err == "" and code == 0, (stdout, err)  # findings are reported, not fatal
     assert "0 errors, 0 warnings" in stdout
 
     findings = json.loads((out / "wide" / "findings.json").read_text(encoding="utf-8"))

@@ -39,6 +39,7 @@ class ReportedFact:
     column: int
     label: str = ""
     display: str = ""
+    entity: str = ""  # the report's entity identifier: only one issuer's reports are compared
 
     @property
     def ref(self) -> SourceRef:
@@ -72,7 +73,7 @@ def reported_facts(name: str, oim: dict, sources: dict | None) -> list[ReportedF
             unit=_unit(dims.get("unit")), value=Decimal(str(fact["value"])),
             decimals=None if decimals in (None, "INF") else int(decimals),
             file=source["file"], line=int(source["line"]), column=int(source.get("column", 1)),
-            label=source.get("label", ""), display=source.get("display", "")))
+            label=source.get("label", ""), display=source.get("display", ""), entity=str(dims.get("entity", ""))))
     return sorted(found, key=lambda f: (f.line, f.column, f.id))
 
 
@@ -86,13 +87,13 @@ def load_report(folder: Path) -> list[ReportedFact]:
 
 
 def comparative_findings(reports: dict[str, list[ReportedFact]]) -> tuple[list[Finding], int]:
-    """Every figure two announcements both report (same concept, period, dimensions and unit),
-    compared at the lower precision of the two; returns the findings and the number of
-    comparisons made."""
+    """Every figure two announcements of one issuer both report (same entity, concept, period,
+    dimensions and unit), compared at the lower precision of the two; returns the findings and
+    the number of comparisons made."""
     chosen: dict[tuple, dict[str, ReportedFact]] = {}
     for name in sorted(reports):
         for fact in reports[name]:
-            key = (fact.concept, fact.period, fact.dimensions, fact.unit)
+            key = (fact.concept, fact.period, fact.dimensions, fact.unit, fact.entity)
             current = chosen.setdefault(key, {}).get(name)
             if current is None or _preference(fact) < _preference(current):
                 chosen[key][name] = fact
@@ -123,7 +124,7 @@ def _comparative(a: ReportedFact, b: ReportedFact, chosen: dict[tuple, dict[str,
         figures += f" ({_plain_number(rounded(b.value, d))} against {_plain_number(rounded(a.value, d))} at the lower precision)"
     twin_unit = a.unit.replace("USD", "CNY")
     if twin_unit != a.unit:
-        twins = chosen.get((a.concept, a.period, a.dimensions, twin_unit), {})
+        twins = chosen.get((a.concept, a.period, a.dimensions, twin_unit, a.entity), {})
         ta, tb = twins.get(a.document), twins.get(b.document)
         if ta and tb and agree(ta.value, ta.decimals, tb.value, tb.decimals):
             return Finding(

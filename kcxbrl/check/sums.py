@@ -114,6 +114,15 @@ def sum_checks(facts: Iterable[Fact], taxonomy: Taxonomy, rate: Decimal | None =
                 total, bound = bind((concept, context, unit), keys, role.id)
                 problems = _check_sum(total, bound, role.id, slack, f"the {role.id} calculation", foots(unit))
                 stranger = strangers.find(total, summation, role.id) if problems else None
+                if problems and stranger is None:
+                    # an item the sum binds nothing for, where the table prints it on members only
+                    # (share classes) or is a subtotal the table prints nothing of (a page of the
+                    # statement that is not in the text): the document is not what is wrong
+                    subtotals = {s.total for s in role.calc}
+                    unprinted = [item for item, _ in items if (item, context, unit) not in groups
+                                 and (item in subtotals or strangers.prints(total, item))]
+                    if unprinted:
+                        stranger = (total.source.line, f"{unprinted[0]} is not printed for {context.id}", None)
                 if stranger is not None:
                     if (role.id, summation.total, summation.items[0][0]) not in unchecked:
                         unchecked += [(role.id, summation.total, item) for item, _ in summation.items]
@@ -192,14 +201,19 @@ def _figure(value: Decimal, like: Fact, exact: bool = False) -> str:
 # ---------------------------------------------------------------- lines the tool did not read
 
 
-def _incomplete(total: Fact, summation: Summation, stranger: tuple[int, str, bool]) -> Finding:
+def _incomplete(total: Fact, summation: Summation, stranger: tuple[int, str, bool | None]) -> Finding:
+    """`stranger`: (line, label, read) of the line that makes the sum incomplete; read is None
+    when no line gives one of its items (the report prints the total without it)."""
     line, label, read = stranger
+    if read is None:
+        why = f"{label}, so the sum lacks an item"
+    else:
+        why = (f"line {line} ('{label[:60]}') stands between its items and its total and was "
+               + ("read as no part of the sum" if read else "not read"))
     return Finding(
         severity="info", code="table.incompleteSum",
-        message=(f"the sum of {summation.total} at line {total.source.line} is not checked in this report: line {line} "
-                 f"('{label[:60]}') stands between its items and its total and was "
-                 + ("read as no part of the sum" if read else "not read")
-                 + "; the printed figures are not blamed for what the tool did not read"),
+        message=(f"the sum of {summation.total} at line {total.source.line} is not checked in this report: {why}"
+                 "; the printed figures are not blamed for what the tool did not read"),
         ref=total.source)
 
 
@@ -226,7 +240,12 @@ class _Strangers:
                 rows.append((row.amounts[0].ref.line, row.label, set().union(*(concepts_at.get(c, set()) for c in cells))))
             self.rows.append(rows)
 
-    def find(self, total: Fact, summation: Summation, role_id: str) -> tuple[int, str, bool] | None:
+    def prints(self, total: Fact, concept: str) -> bool:
+        """Whether the total's table reads a cell as `concept` (on any members)."""
+        where = self.table_of.get((total.source.line, total.source.column))
+        return where is not None and any(concept in row[2] for row in self.rows[where])
+
+    def find(self, total: Fact, summation: Summation, role_id: str) -> tuple[int, str, bool | None] | None:
         """(line, label, read) of the first row between the sum's first item and its total, in
         the total's table, that is no part of the sum: not read, or read as a monetary concept
         that is neither an item, an item's line, nor a subtotal of them."""
@@ -245,7 +264,7 @@ class _Strangers:
         if missing and (in_table & _closure_of(missing, sums)):
             # an item the table does not print although it prints lines of it (operating expenses
             # line by line, no total): the sum binds nothing for it, so it cannot hold
-            return total.source.line, f"{missing[0]} is not printed as a line of its own", True
+            return total.source.line, f"{missing[0]} is not printed as a line of its own", None
         first = next((k for k in range(total_at) if rows[k][2] & items), None)
         if first is None:
             return None

@@ -10,13 +10,13 @@ from kcxbrl.dts.generate import (
     build_catalog, build_report_extension, build_taxonomy_package, stale_files, taxonomy_files,
 )
 from kcxbrl.dts.model import (
-    NAMESPACE, PREFIX, SCHEMA_FILE, TAXONOMY_URL_BASE, VERSION, Breakdown, CalcArc, Concept, Extension, MeasureColumn, Notes,
-    ProseRule, RowRule, Summation, TableKind, Taxonomy, calc_arcs, default_taxonomy, extend, load_extension, load_taxonomy,
+    NAMESPACE, PREFIX, SCHEMA_FILE, TAXONOMY_URL_BASE, VERSION, Breakdown, CalcArc, ColumnMember, Concept, Extension, MeasureColumn, Notes,
+    ProseRule, RowRule, Scope, Summation, TableKind, Taxonomy, calc_arcs, default_taxonomy, extend, load_extension, load_taxonomy,
 )
 
 __all__ = [
-    "NAMESPACE", "PREFIX", "SCHEMA_FILE", "TAXONOMY_URL_BASE", "VERSION", "Breakdown", "CalcArc", "Concept", "Extension",
+    "NAMESPACE", "PREFIX", "SCHEMA_FILE", "TAXONOMY_URL_BASE", "VERSION", "Breakdown", "CalcArc", "ColumnMember", "Concept", "Extension",
     "MeasureColumn", "extend", "load_extension",
-    "Notes", "ProseRule", "RowRule", "Summation", "TableKind", "Taxonomy", "build_catalog", "build_report_extension",
+    "Notes", "ProseRule", "RowRule", "Scope", "Summation", "TableKind", "Taxonomy", "build_catalog", "build_report_extension",
     "build_taxonomy_package", "calc_arcs", "default_taxonomy", "load_taxonomy", "stale_files", "taxonomy_files",
 ]

@@ -133,6 +133,28 @@ class BreakdownMember(Model):
     member: str
 
 
+class Scope(Model):
+    """Whose figures a run of tables prints when it is not the consolidated group's: a heading
+    or caption that starts it ("Condensed financial information of the parent company") and one
+    that ends it (a later statement titled consolidated). Its tables' facts carry `members`."""
+
+    title: str  # regex (case-insensitive) on a heading or a short paragraph
+    ends: str  # regex (case-insensitive) on a later heading or short paragraph
+    members: dict[str, str]  # axis -> member, on every fact of the scope's tables
+
+
+class ColumnMember(Model):
+    """A column headed by a name instead of a period (a segment table "Bigo | All other |
+    Elimination | Total", its period in the caption): the members its figures are on. A "Total"
+    column has none: the consolidated figure."""
+
+    label: str  # regex (case-insensitive) on the column's heading, footnote marks removed
+    members: dict[str, str] = {}
+
+    def matches(self, heading: str) -> bool:
+        return bool(re.search(self.label, heading, re.IGNORECASE))
+
+
 class Breakdown(Model):
     """A section that breaks one measure down by line item ("Share-based compensation expenses
     included in:" / "Cost of revenues", "Research and development expenses" ...): its rows are
@@ -303,6 +325,7 @@ class Extension(Model):
     table_rows: dict[str, tuple[RowRule, ...]] = {}  # base kind -> rows tried before the base's
     prose: tuple[ProseRule, ...] = ()
     notes: tuple[NoteRule, ...] = ()
+    columns: tuple[ColumnMember, ...] = ()  # its segments' column headings
     assertions: tuple[ValueAssertion, ...] = ()
 
     @property
@@ -321,6 +344,8 @@ class Taxonomy(Model):
     prose: tuple[ProseRule, ...] = ()
     notes: Notes | None = None
     breakdowns: tuple[Breakdown, ...] = ()
+    scopes: tuple[Scope, ...] = ()
+    columns: tuple[ColumnMember, ...] = ()
     assertions: tuple[ValueAssertion, ...] = ()
     releases: dict[str, str] = {}  # the release of us-gaap, srt, dei the derived concepts follow
     extension: Extension | None = None  # the issuer's, when this is the base extended (`extend`)
@@ -436,6 +461,8 @@ def load_taxonomy(source: Path | None = None) -> Taxonomy:
                         prose=tuple(ProseRule(**p) for p in raw_mapping.get("prose", ())),
                         notes=Notes(**raw_mapping["notes"]) if "notes" in raw_mapping else None,
                         breakdowns=tuple(Breakdown(**b) for b in raw_mapping.get("breakdowns", ())),
+                        scopes=tuple(Scope(**b) for b in raw_mapping.get("scopes", ())),
+                        columns=tuple(ColumnMember(**c) for c in raw_mapping.get("columns", ())),
                         assertions=tuple(ValueAssertion(**a) for a in raw_assertions),
                         releases=raw_concepts_file.get("releases", {}))
     _check_references(taxonomy)
@@ -466,6 +493,7 @@ def load_extension(raw: dict, base: Taxonomy) -> Extension:
         table_rows={t["kind"]: tuple(RowRule(**r) for r in t.get("rows", ())) for t in raw_tables if t["kind"] in base_kinds},
         prose=tuple(ProseRule(**p) for p in raw.pop("prose", ())),
         notes=tuple(NoteRule(**n) for n in raw.pop("notes", ())),
+        columns=tuple(ColumnMember(**c) for c in raw.pop("columns", ())),
         assertions=tuple(ValueAssertion(**a) for a in raw.pop("assertions", ())),
         **raw)
 
@@ -491,7 +519,8 @@ def extend(base: Taxonomy, extension: Extension) -> Taxonomy:
     notes = base.notes.model_copy(update={"blocks": extension.notes + base.notes.blocks}) if base.notes else None
     taxonomy = Taxonomy(concepts={**base.concepts, **extension.concepts},
                         roles=tuple(sorted(roles + list(extension.roles), key=lambda r: r.order)),
-                        tables=tables, prose=extension.prose + base.prose, notes=notes, breakdowns=base.breakdowns,
+                        tables=tables, prose=extension.prose + base.prose, notes=notes, breakdowns=base.breakdowns, scopes=base.scopes,
+                        columns=extension.columns + base.columns,
                         releases=base.releases,
                         assertions=base.assertions + extension.assertions, extension=extension, base=base)
     _check_references(taxonomy)
@@ -533,6 +562,10 @@ def _check_references(tax: Taxonomy) -> None:
             used += [(c, f"mapping {kind.kind}") for c in rule.also]
             used += [(a, f"mapping {kind.kind}") for a in rule.members] + [(m, f"mapping {kind.kind}") for m in rule.members.values()]
     used += [(p.concept, "prose") for p in tax.prose]
+    for column in tax.columns:
+        used += [(name, "columns") for pair in column.members.items() for name in pair]
+    for scope in tax.scopes:
+        used += [(name, "scopes") for pair in scope.members.items() for name in pair]
     for b in tax.breakdowns:
         used += [(b.concept, "breakdowns"), (b.axis, "breakdowns")] + [(m.member, "breakdowns") for m in b.members]
     used += [(n.concept, "notes") for n in (tax.notes.blocks if tax.notes else ())]

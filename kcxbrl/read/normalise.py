@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from kcxbrl.read.model import Block, Cell, Heading, Table
-from kcxbrl.read.text import parse_amount
+from kcxbrl.read.text import is_footnote_mark, parse_amount
 
 # look like a space: NBSP, ogham space, en/em/thin/hair spaces, narrow NBSP, math space, ideographic space
 _SPACE_LIKE = dict.fromkeys(map(ord, "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
@@ -95,7 +95,9 @@ def _plain(text: str) -> str:
 
 
 def _is_figure(text: str) -> bool:
-    return parse_amount(_plain(text)) is not None
+    """A figure, or the footnote mark that stands where one would ("*")."""
+    plain = _plain(text)
+    return parse_amount(plain) is not None or is_footnote_mark(plain)
 
 
 def _is_header_cell(text: str, strong: bool = True) -> bool:

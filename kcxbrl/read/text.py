@@ -19,6 +19,9 @@ _STYLE_OF = {"**": "bold", "<b>": "bold", "</b>": "bold", "<u>": "underline", "<
              "<i>": "italic", "</i>": "italic", "*": "italic"}
 
 NIL_DASHES = frozenset("-–—_‒―")
+# A cell that holds only a footnote's mark ("*" with "* Less than 1." below the table): it stands
+# where a figure would, and says the figure is not printed.
+_FOOTNOTE_MARK = re.compile(r"[*†‡§¶]{1,3}")
 _MAY_HAVE_MARKUP = re.compile(r"[*<\\]")
 _SPACE = re.compile(r"[ \t\u00a0\u2000-\u200b]+")
 
@@ -116,6 +119,10 @@ _AMOUNT = re.compile(
 )
 
 
+def is_footnote_mark(text: str) -> bool:
+    return bool(_FOOTNOTE_MARK.fullmatch(text.strip()))
+
+
 def is_nil(text: str) -> bool:
     t = text.strip()
     return len(t) == 1 and t in NIL_DASHES
@@ -158,7 +165,9 @@ def normalise_label(label: str) -> str:
     leading dashes and "Less:"/"Add:" dropped."""
     text = label.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
     text = re.sub(r"\s+", " ", text).strip().lower()
+    text = _FOOTNOTE_REF.sub("", text)  # "cost of revenues(2)": the footnote's number is no part of it
     return _LEAD.sub("", text).strip()
 
 
+_FOOTNOTE_REF = re.compile(r"(?<=[a-z])\s?\(\d{1,2}\)$|(?<=[a-z])[*†‡]+$")
 _LEAD = re.compile(r"^(?:[–—\-•·]\s*|less:\s*|add:\s*)+", re.IGNORECASE)

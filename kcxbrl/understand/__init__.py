@@ -23,6 +23,7 @@ from kcxbrl.understand.model import (
 )
 from kcxbrl.understand.prose import prose_figures
 from kcxbrl.understand.realign import Unplaced, place_rows, relations
+from kcxbrl.understand.scopes import in_scope, table_scopes
 from kcxbrl.understand.sums import unprinted_calc
 from kcxbrl.understand.tables import TableContext, analyse_table, convenience_rate, stated_date
 from kcxbrl.understand.textblocks import text_blocks
@@ -50,6 +51,7 @@ def understand(document: Document, profile: IssuerProfile, *, tag_all_prose: boo
     by_measures = [t for t in classified if t[1][2] and t[1][2].measures]
     analysed_tables: dict[int, AnalysedTable] = {}
     period: Period | None = None
+    previous: AnalysedTable | None = None  # the last table read by its periods, for a continuation page
     for index, (table, title, kind) in by_periods + by_measures:
         if kind is not None and kind.measures and period is None:
             if not facts:
@@ -58,9 +60,12 @@ def understand(document: Document, profile: IssuerProfile, *, tag_all_prose: boo
         ctx = TableContext(title=title, default_scale=profile.default_scale,
                            rate=rate, instant_by_default=bool(kind and kind.instant),
                            measures=kind.measures if kind else (),
-                           as_of=(stated_date(title) or period.end) if kind and kind.measures and period else None)
+                           as_of=(stated_date(title) or period.end) if kind and kind.measures and period else None,
+                           continues=previous if kind and previous and previous.kind == kind.kind else None,
+                           column_members=taxonomy.columns)
         analysed, table_findings = analyse_table(index, table, ctx, kind.kind if kind else None)
         analysed_tables[index] = analysed
+        previous = analysed if not (kind and kind.measures) else previous
         findings += table_findings
         if kind is None:
             findings += _not_understood(analysed, title)
@@ -77,7 +82,7 @@ def understand(document: Document, profile: IssuerProfile, *, tag_all_prose: boo
     prose = prose_figures(document, taxonomy, period)
     prose_facts = [figure.fact for figure in prose if figure.fact is not None]
     placed, placing = place_rows(unplaced, facts + prose_facts, relations(taxonomy), rate)
-    facts, conflicts = one_value_per_table_fact(facts + placed, taxonomy)
+    facts, conflicts = one_value_per_table_fact(_scoped(facts + placed, tables, table_scopes(document, taxonomy)), taxonomy)
     findings += placing + conflicts
     withheld: list[Fact] = []
     if not tag_all_prose:
@@ -91,6 +96,18 @@ def understand(document: Document, profile: IssuerProfile, *, tag_all_prose: boo
     return Tagging(tables=tuple(tables), facts=tuple(facts), withheld=tuple(withheld), findings=tuple(findings),
                    period=period, prose=tuple(prose), text_facts=cover_facts(document, period, profile),
                    text_blocks=tuple(notes), rate=rate, unprinted_calc=unprinted_calc(facts, taxonomy))
+
+
+def _scoped(facts: list[Fact], tables: list[AnalysedTable], scopes: list) -> list[Fact]:
+    """Table facts on the members of the scope their table stands in (tables and scopes are in
+    document order; a table's facts are on its lines)."""
+    scope_at: dict[int, object] = {}
+    for table, scope in zip(tables, scopes):
+        if scope is not None:
+            for row in table.rows:
+                for amount in row.amounts:
+                    scope_at[amount.ref.line] = scope[0]
+    return [in_scope(f, scope_at[f.source.line]) if f.source.line in scope_at else f for f in facts]  # type: ignore[arg-type]
 
 
 def tables_of(document: Document) -> list[Table]:

@@ -100,6 +100,8 @@ def _row_facts_and_problems(row: TableRow, columns: tuple[Column, ...], rule: Ro
     facts: list[Fact] = []
     problems: list[Finding] = []
     for amount, column in zip(row.amounts, columns):
+        if not column.known:
+            continue  # a named column no rule knows: said once for the table (table.unknownColumn)
         names = [column.measure] if column.measure else [concept_name or "", *rule.also]
         for k, name in enumerate(names):
             concept = taxonomy.concept(name)
@@ -167,6 +169,11 @@ def _by_column(row: TableRow) -> dict[object, Amount]:
 
 def _fact(amount: Amount, column: Column, concept: Concept, rule: RowRule, flip: bool, scale: int,
           label: str, role: str) -> tuple[Fact | None, Finding | None]:
+    if amount.footnote_mark:
+        return None, Finding(severity="info", code="table.footnoteMark",
+                             message=f"'{label[:60]}' prints the mark '{amount.text}' ({column.reading()}) where a "
+                                     "figure would stand (its footnote says why); not tagged",
+                             ref=amount.ref)
     period = _period(column, concept, rule)
     if period is None:
         return None, Finding(severity="error", code="mapping.periodType",
@@ -181,7 +188,7 @@ def _fact(amount: Amount, column: Column, concept: Concept, rule: RowRule, flip:
     value = None if amount.value is None else (-amount.value if flip else amount.value)
     if value is None:
         value = Decimal(0)  # a dash in a statement is a zero
-    context = Context(period=period, dimensions=tuple(sorted(rule.members.items())))
+    context = Context(period=period, dimensions=tuple(sorted({**dict(column.members), **rule.members}.items())))
     digits = amount.text.strip("()%- \u2013").strip()
     fmt = "ixt:fixed-zero" if amount.value is None else "ixt:num-dot-decimal"
     return Fact(

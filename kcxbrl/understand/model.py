@@ -39,16 +39,26 @@ class Column(Frozen):
     percent: bool = False  # the header says the column's figures are percentages ("(%)")
     header: str  # the header text it was read from, for reports
     measure: str | None = None  # the concept of the column's figures, where columns are measures
+    name: str | None = None  # the heading of a column named instead of dated (a segment table's "Bigo")
+    members: tuple[tuple[str, str], ...] = ()  # (axis, member) of its figures: the named column's
+    known: bool = True  # False: a named column no rule knows; its figures are not tagged
+
+    def reading(self) -> str:
+        """The column as the tool reads it: "12 months to 2023-12-31, CNY", "at 2023-12-31"."""
+        period = f"at {self.end}" if self.months is None else f"{self.months} months to {self.end}"
+        named = f"{self.name}, " if self.name else ""
+        return f"{named}{period}, {self.currency}" if self.currency else f"{named}{period}"
 
 
 class Amount(Frozen):
     """A figure as printed in a cell."""
 
     text: str  # printed token without markup, e.g. "(1,573,433)", "–", "16.8 %"
-    value: Decimal | None  # printed sign (parentheses or minus make it negative); None for a nil dash
+    value: Decimal | None  # printed sign (parentheses or minus make it negative); None for a nil dash or a mark
     decimals: int  # digits after the decimal point as printed
     percent: bool = False
     ref: SourceRef
+    footnote_mark: bool = False  # "*" where the figure would stand: a column taken, no figure given
 
 
 class TableRow(Frozen):

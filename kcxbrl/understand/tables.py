@@ -15,10 +15,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 from itertools import combinations
 
-from kcxbrl.dts import MeasureColumn
+from kcxbrl.dts import ColumnMember, MeasureColumn
 from kcxbrl.findings import Finding, SourceRef
 from kcxbrl.read import (
-    CONVENIENCE_RATE, Document, Heading, Paragraph, Row, Table, is_data_row, is_header_row, normalise_label, parse_amount,
+    CONVENIENCE_RATE, Document, Heading, Paragraph, Row, Table, is_data_row, is_footnote_mark, is_header_row, normalise_label,
+    parse_amount,
 )
 from kcxbrl.understand.model import AnalysedTable, Amount, Column, TableRow
 
@@ -29,7 +30,7 @@ _FULL_DATE = re.compile(rf"\b{_MONTH_RE}\s+(\d{{1,2}}),?\s+((?:19|20)\d\d)\b", r
 _MONTH_DAY = re.compile(rf"\b{_MONTH_RE}(?:\s+(\d{{1,2}}))?,?", re.IGNORECASE)
 _YEAR = re.compile(r"(?<![\d,.])((?:19|20)\d\d)(?![\d,])")
 _CURRENCY = re.compile(r"\b(RMB|US\$|USD|CNY)(?:\s*'000)?", re.IGNORECASE)
-_DURATION = re.compile(r"\b(three|six|nine|twelve)\s+(?:months?\s+)?ended|\b(year|quarter)\s+ended", re.IGNORECASE)
+_DURATION = re.compile(r"\b(three|six|nine|twelve)\s+(?:months?\s+)?ended|\b(year|quarter)s?\s+ended", re.IGNORECASE)
 _INSTANT = re.compile(r"\bas\s+(?:at|of)\b", re.IGNORECASE)
 _MONTHS_IN = {"three": 3, "six": 6, "nine": 9, "twelve": 12, "year": 12, "quarter": 3}
 _CHANGE = re.compile(r"\bchange\b", re.IGNORECASE)
@@ -52,6 +53,10 @@ class TableContext:
     instant_by_default: bool  # the mapping data says this kind of table is a balance sheet
     measures: tuple[MeasureColumn, ...] = ()  # columns are measures (employees: number, share) ...
     as_of: date | None = None  # ... of this instant
+    column_members: tuple[ColumnMember, ...] = ()  # members of columns named instead of dated
+    # the table this one continues (same kind, just before it): its columns and scale serve a
+    # continuation page printed without header rows
+    continues: AnalysedTable | None = None
 
 
 # ---------------------------------------------------------------- document-level facts
@@ -157,6 +162,40 @@ def read_header(rows: list[Row], instant_by_default: bool) -> HeaderReading:
         for end, m, cur in zip(ends, months, currencies)
     )
     return HeaderReading(columns, change, notes_column, scale)
+
+
+_FOOTNOTE_AFTER = re.compile(r"\s*(\(\d{1,2}\)|\d{1,2}\)|[*†‡§]+)$")
+
+
+def read_named_header(rows: list[Row], title: str, rules: tuple[ColumnMember, ...]) -> tuple[Column, ...]:
+    """Columns headed by names ("Bigo | All other | Elimination(1) | Total") over one period the
+    caption states ("For the year ended December 31, 2020:"): each with the members its name
+    has by `rules`, or not known. No stated period, or names and currencies that do not pair:
+    no columns (nothing is guessed)."""
+    end = stated_date(title)
+    duration = _DURATION.search(title)
+    if end is None or not (duration or _INSTANT.search(title)):
+        return ()
+    months = _MONTHS_IN[(duration.group(1) or duration.group(2)).lower()] if duration else None
+    names: list[tuple[str, int]] = []
+    currencies: list[str] = []
+    for row in rows:
+        cells = [c.text.strip() for c in row.cells[1:] if c.text.strip()]
+        found = [c for c in cells if _CURRENCY.fullmatch(c)]
+        if found and len(found) == len(cells):
+            currencies = ["USD" if c.upper() in ("US$", "USD") else "CNY" for c in found]
+        elif cells and not any(_YEAR.search(c) or _DURATION.search(c) or _INSTANT.search(c) for c in cells):
+            names = [(c, k) for k, c in enumerate(cells)]
+    if not names or (currencies and len(currencies) != len(names)):
+        return ()
+    columns = []
+    for (name, k) in names:
+        heading = _FOOTNOTE_AFTER.sub("", name)
+        rule = next((r for r in rules if r.matches(heading)), None)
+        columns.append(Column(end=end, months=months, currency=currencies[k] if currencies else None,  # type: ignore[arg-type]
+                              header=" ".join(c.text for r in rows for c in r.cells if c.text)[:200], name=heading,
+                              members=tuple(sorted(rule.members.items())) if rule else (), known=rule is not None))
+    return tuple(columns)
 
 
 def read_measure_header(rows: list[Row], measures: tuple[MeasureColumn, ...], as_of: date) -> tuple[Column, ...]:
@@ -280,6 +319,9 @@ def _row_amounts(row: Row, notes_column: int | None) -> tuple[tuple[Amount, ...]
             continue
         if index == notes_column and re.fullmatch(r"\d{1,2}", text):
             note = text
+            continue
+        if is_footnote_mark(text):
+            amounts.append(Amount(text=text, value=None, decimals=0, ref=cell.ref, footnote_mark=True))
             continue
         parsed = parse_amount(text)
         if parsed is None:
@@ -412,8 +454,28 @@ def analyse_table(index: int, table: Table, ctx: TableContext, kind: str | None)
     else:
         header_rows = [r for r in rows[:first_data] if is_header_row(r.cells)]
         header = read_header(_distinct(header_rows), ctx.instant_by_default)
-    scale = header.scale if header.scale is not None else _caption_scale(ctx.title) or ctx.default_scale
     columns = header.columns[:-1] if header.change_column and header.columns and header.columns[-1].currency is None else header.columns
+    # only a table with no header rows at all continues another: a header it prints but the tool
+    # cannot read is not replaced by a guess
+    if not columns and header_rows and not ctx.measures:
+        # (a row of names is no header row by its words: every row above the first figures)
+        columns = read_named_header(rows[:first_data], ctx.title, ctx.column_members)
+        findings += [Finding(
+            severity="warning", code="table.unknownColumn",
+            message=(f"the column '{c.name}' ({c.reading()}) names no segment or member the mapping knows "
+                     "(an issuer profile's [[taxonomy.columns]] can name it); its figures are not tagged"),
+            ref=table.ref) for c in columns if not c.known]
+    inherited = (ctx.continues if not header_rows and not ctx.measures and ctx.continues and ctx.continues.columns
+                 else None)
+    scale = header.scale if header.scale is not None else _caption_scale(ctx.title) or (
+        inherited.scale if inherited else ctx.default_scale)
+    if inherited:
+        columns = inherited.columns
+        findings.append(Finding(
+            severity="info", code="table.headerContinued",
+            message=(f"the table has no header rows of its own: it continues the table at line {inherited.ref.line} "
+                     f"and takes its {len(columns)} columns ({'; '.join(c.reading() for c in columns)})"),
+            ref=table.ref))
 
     table_rows: list[TableRow] = []
     section = ""

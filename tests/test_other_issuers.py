@@ -286,3 +286,36 @@ def test_a_damaged_copy_of_the_second_issuer_gives_its_clean_facts(damage_name):
     assert len(facts) > 400
     assert {(f.concept, f.context, f.unit, f.value) for f in damaged.facts} == facts
     assert [f for f in damaged.findings + checks.findings if f.code.startswith("source.")] == []
+
+
+# ---------------------------------------------------------------- a US filer's conventions
+
+
+def test_a_us_style_statement_takes_its_signs_currency_and_periods_from_its_own_print(tmp_path):
+    """Costs printed positive, "$" in the cells instead of a currency header, the latest year
+    first: the figures' own signs, the totals that add up and the header's order decide."""
+    result = build_one(FIXTURES / "shapes" / "us-style-income-statement.txt", tmp_path, default_taxonomy())
+    us = Built(result=result, oim=json.loads((result.folder / f"{result.name}.json").read_text(encoding="utf-8")))
+    arelle_clean(us)
+    q2_2025, q2_2024, h1_2025 = "2025-04-01/2025-06-30", "2024-04-01/2024-06-30", "2025-01-01/2025-06-30"
+    assert one_value(us, "RevenueFromContractWithCustomerExcludingAssessedTax", q2_2025, "USD") == 120_500 * K
+    assert one_value(us, "RevenueFromContractWithCustomerExcludingAssessedTax", q2_2024, "USD") == 110_200 * K
+    assert one_value(us, "CostOfRevenue", h1_2025, "USD") == 121_000 * K  # printed 121,000: a cost, positive
+    assert one_value(us, "IncomeTaxExpenseBenefit", q2_2025, "USD") == 3_250 * K
+    assert one_value(us, "OperatingIncomeLoss", "2024-01-01/2024-06-30", "USD") == 23_300 * K
+    assert one_value(us, "EarningsPerShareDiluted", h1_2025, "USD/shares") == Decimal("0.48")
+    assert [f.code for f in result.findings if f.code.startswith(("source.", "table.", "mapping."))] == [
+        "table.signsAsPrinted"]
+
+
+def test_a_us_filers_prose_dollars_are_us_dollars(tmp_path):
+    result = build_one(FIXTURES / "shapes" / "us-style-income-statement.txt", tmp_path, default_taxonomy())
+    oim = json.loads((result.folder / f"{result.name}.json").read_text(encoding="utf-8"))["facts"]
+    prose = sorted((f["dimensions"]["concept"].split(":")[1], f["dimensions"]["period"], f["dimensions"]["unit"],
+                    Decimal(str(f["value"])))
+                   for fid, f in oim.items() if fid.startswith("p-"))
+    assert prose == [
+        ("ProfitLoss", "2025-04-01T00:00:00/2025-07-01T00:00:00", "iso4217:USD", 13000000),
+        ("RevenueFromContractWithCustomerExcludingAssessedTax", "2024-04-01T00:00:00/2024-07-01T00:00:00", "iso4217:USD", 110200000),
+        ("RevenueFromContractWithCustomerExcludingAssessedTax", "2025-04-01T00:00:00/2025-07-01T00:00:00", "iso4217:USD", 120500000),
+    ]

@@ -11,12 +11,15 @@ from pathlib import Path
 
 from kcxbrl.read.blocks import MAX_INPUT_BYTES, MAX_TABLE_CELLS, is_data_row, is_header_row, parse_lines, read_lines
 from kcxbrl.read.model import Block, Cell, Document, Heading, Paragraph, Row, Run, RunningText, Table
-from kcxbrl.read.text import CONVENIENCE_RATE, is_amount, is_footnote_mark, normalise_label, parse_amount, plain
+from kcxbrl.read.text import (
+    CONVENIENCE_RATE, currency_sign, is_amount, is_currency_sign, is_footnote_mark, normalise_label, parse_amount, plain,
+)
 
 __all__ = [
     "CONVENIENCE_RATE", "MAX_INPUT_BYTES", "MAX_TABLE_CELLS", "Block", "Cell", "Document", "Heading", "Paragraph",
     "Row", "Run", "RunningText", "Table", "is_amount", "is_data_row", "is_header_row", "normalise_label",
-    "is_footnote_mark", "parse_amount", "parse_lines", "plain", "read_document", "read_lines",
+    "currency_sign", "is_currency_sign", "is_footnote_mark", "parse_amount", "parse_lines", "plain", "read_document",
+    "read_lines",
 ]
 
 

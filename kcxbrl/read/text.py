@@ -111,8 +111,11 @@ def plain(raw: str) -> str:
 
 # ---------------------------------------------------------------- figures
 
+# A currency sign before a figure ("$ 120,500", "(US$1,234)", "RMB 5.2") tells the column's
+# currency; the figure is the digits.
+_CURRENCY_SIGN = r"(?:US\$|USD|RMB|CNY|\$)"
 _AMOUNT = re.compile(
-    r"""^(?P<open>\()?\s*(?P<minus>[-–])?\s*
+    r"""^(?P<cur1>""" + _CURRENCY_SIGN + r""")?\s*(?P<open>\()?\s*(?P<cur2>""" + _CURRENCY_SIGN + r""")?\s*(?P<minus>[-–])?\s*
         (?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?
         \s*(?P<close>\))?\s*(?P<pct>%)?\s*(?P<close2>\))?$""",
     re.VERBOSE,
@@ -149,6 +152,21 @@ def parse_amount(text: str) -> tuple[Decimal | None, int, bool] | None:
     if opened or m.group("minus"):
         value = -value
     return (value, len(frac) - 1 if frac else 0, bool(m.group("pct")))
+
+
+def currency_sign(text: str) -> str | None:
+    """The currency a figure's own sign names: "USD" for "$ 120,500" or "(US$1,234)", "CNY" for
+    "RMB 5.2", None for a bare figure."""
+    m = _AMOUNT.match(text.strip())
+    sign = m and (m.group("cur1") or m.group("cur2"))
+    if not sign:
+        return None
+    return "CNY" if sign.upper() in ("RMB", "CNY") else "USD"
+
+
+def is_currency_sign(text: str) -> bool:
+    """A cell that holds only a currency sign ("$" printed in a cell of its own)."""
+    return bool(re.fullmatch(_CURRENCY_SIGN, text.strip()))
 
 
 def is_amount(text: str) -> bool:

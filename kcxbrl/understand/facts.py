@@ -19,6 +19,7 @@ from kcxbrl.errors import InputError
 from kcxbrl.findings import Finding
 from kcxbrl.read import Document
 from kcxbrl.read import Heading, Paragraph, normalise_label
+from kcxbrl.rounding import half_unit, sum_meets
 from kcxbrl.understand.kinds import breakdown_of, label_orientation, match_row, prints_amount_to_subtract
 from kcxbrl.understand.model import AnalysedTable, Amount, Column, Context, Fact, Period, TableRow
 from kcxbrl.understand.realign import Unplaced
@@ -31,9 +32,29 @@ from kcxbrl.understand.tables import period_start
 TableTagging = tuple[list[Fact], list[Finding], list[Unplaced]]
 
 
+_DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
+AS_PRINTED = "as printed"  # a table whose every figure carries its concept's own sign
+
+
 def table_facts(table: AnalysedTable, kind: TableKind, taxonomy: Taxonomy, known: list[Fact]) -> TableTagging:
     if kind.orientation != "evidence":
-        return _table_facts_oriented(table, kind, kind.orientation, taxonomy)
+        declared = _table_facts_oriented(table, kind, kind.orientation, taxonomy)
+        held, failed = _sums_in(declared[0], kind.role, taxonomy)
+        if not failed:
+            return declared
+        # The statement's own convention: many issuers print costs and expenses as positive
+        # amounts to subtract ("Cost of revenue 60,250") where others print them negative. The
+        # convention under which the table's own totals add up is the table's.
+        printed = _table_facts_oriented(table, kind, AS_PRINTED, taxonomy)
+        held_printed, failed_printed = _sums_in(printed[0], kind.role, taxonomy)
+        if held_printed > held and failed_printed < failed:
+            note = Finding(severity="info", code="table.signsAsPrinted",
+                           message=(f"the table prints each figure with its concept's own sign (costs as positive "
+                                    f"amounts): its totals add up that way ({held_printed} sums) and not with costs "
+                                    f"negative ({failed} of {held + failed} fail); signs are taken as printed"),
+                           ref=table.ref)
+            return printed[0], [note, *printed[1]], printed[2]
+        return declared
     # The table's own sign convention: the one under which its figures agree with the same
     # facts printed before (a tax note printing the benefit as positive or as negative).
     seen = {(f.concept, f.context, f.unit): f.value for f in known}
@@ -79,6 +100,8 @@ def _table_facts_oriented(table: AnalysedTable, kind: TableKind, table_orientati
     for (row, rule), concept_name in zip(mapped, concepts):
         if kind.orientation == "evidence":  # the figures it shares with the statements say
             orientation = rule.orientation or table_orientation
+        elif table_orientation == AS_PRINTED:
+            orientation = label_orientation(row.label) or AS_PRINTED
         else:
             orientation = rule.orientation or label_orientation(row.label) or kind.orientation_for(row.section)
         if row.columns is None:
@@ -106,7 +129,8 @@ def _row_facts_and_problems(row: TableRow, columns: tuple[Column, ...], rule: Ro
         for k, name in enumerate(names):
             concept = taxonomy.concept(name)
             balance = concept.sign_as or concept.balance
-            flip = balance is not None and not prints_amount_to_subtract(row.label) and balance != orientation
+            flip = (balance is not None and orientation != AS_PRINTED and not prints_amount_to_subtract(row.label)
+                    and balance != orientation)
             fact, problem = _fact(amount, column, concept, rule, flip, scale, row.label, role)
             if fact and k:
                 fact = fact.model_copy(update={"id": f"{fact.id}-{k + 1}"})
@@ -135,6 +159,28 @@ def _resolve_alternatives(mapped: list[tuple[TableRow, RowRule]], taxonomy: Taxo
             name = rule.alternative
         chosen.append(name)
     return chosen
+
+
+def _sums_in(facts: list[Fact], role_id: str, taxonomy: Taxonomy) -> tuple[int, int]:
+    """(held, failed): the role's calculations over one table's facts, per context and unit,
+    where the total and at least two of its items are printed, within their rounding."""
+    values = {(f.concept, f.context, f.unit): f for f in facts if f.value is not None}
+    held = failed = 0
+    for role in taxonomy.roles:
+        if role.id != role_id:
+            continue
+        for summation in role.calc:
+            for (concept, context, unit), total in values.items():
+                if concept != summation.total:
+                    continue
+                items = [(weight, values[(item, context, unit)]) for item, weight in summation.items
+                         if (item, context, unit) in values]
+                if len(items) < 2:
+                    continue
+                ok = sum_meets(total.value, half_unit(total.decimals),  # type: ignore[arg-type]
+                               [(w, f.value, half_unit(f.decimals)) for w, f in items])[0]
+                held, failed = (held + 1, failed) if ok else (held, failed + 1)
+    return held, failed
 
 
 def _sum_holds(total: str, row: TableRow, printed: dict[str, TableRow], taxonomy: Taxonomy) -> bool:
@@ -189,7 +235,8 @@ def _fact(amount: Amount, column: Column, concept: Concept, rule: RowRule, flip:
     if value is None:
         value = Decimal(0)  # a dash in a statement is a zero
     context = Context(period=period, dimensions=tuple(sorted({**dict(column.members), **rule.members}.items())))
-    digits = amount.text.strip("()%- \u2013").strip()
+    shown = _DIGITS.search(amount.text)  # the digits alone: signs, parentheses, "$" stay outside the tag
+    digits = shown.group() if shown else amount.text.strip()
     fmt = "ixt:fixed-zero" if amount.value is None else "ixt:num-dot-decimal"
     return Fact(
         id=f"f-{amount.ref.line}-{amount.ref.column}", concept=concept.name, context=context, unit=unit,

@@ -28,7 +28,7 @@ _MONTHS = {m: i for i, m in enumerate(
 _SCALE_WORDS = {"thousand": 3, "million": 6, "billion": 9}
 # RMB4,319.2 million | US$602.9 million | RMB0.20 | US$327.9¹ million
 MONEY = re.compile(
-    r"(?P<neg>negative\s+)?(?P<cur>RMB|US\$)\s?(?P<minus>-)?(?P<num>\d{1,3}(?:,\d{3})*(?:\.\d+)?|\d+(?:\.\d+)?)[¹²³⁴⁵⁶⁷⁸⁹]*"
+    r"(?P<neg>negative\s+)?(?P<cur>RMB|US\$|(?<![A-Za-z])\$)\s?(?P<minus>-)?(?P<num>\d{1,3}(?:,\d{3})*(?:\.\d+)?|\d+(?:\.\d+)?)[¹²³⁴⁵⁶⁷⁸⁹]*"
     r"(?:\s?(?P<word>thousand|million|billion))?")
 PERCENT = re.compile(r"(?P<neg>negative\s+)?(?P<minus>-)?(?P<num>\d+(?:\.\d+)?)\s?%")
 # "RMB7.1636 to US$1.00, the noon buying rate in effect on June 30, 2025"
@@ -243,7 +243,7 @@ def _fact(m: re.Match, kind: str, rule: ProseRule, concept, period: Period, ref:
             return None
         unit, scale, decimals = "pure", 0, "0"
     else:
-        currency = "USD" if m.group("cur") == "US$" else "CNY"
+        currency = "CNY" if m.group("cur") == "RMB" else "USD"  # "US$" or a US filer's "$"
         if concept.type == "monetary":
             scale = _SCALE_WORDS.get(m.group("word") or "", 0)
             unit, decimals = currency, str(decimals_printed - scale)

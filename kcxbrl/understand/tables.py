@@ -18,8 +18,8 @@ from itertools import combinations
 from kcxbrl.dts import ColumnMember, MeasureColumn
 from kcxbrl.findings import Finding, SourceRef
 from kcxbrl.read import (
-    CONVENIENCE_RATE, Document, Heading, Paragraph, Row, Table, is_data_row, is_footnote_mark, is_header_row, normalise_label,
-    parse_amount,
+    CONVENIENCE_RATE, Document, Heading, Paragraph, Row, Table, currency_sign, is_currency_sign, is_data_row, is_footnote_mark,
+    is_header_row, normalise_label, parse_amount,
 )
 from kcxbrl.understand.model import AnalysedTable, Amount, Column, TableRow
 
@@ -283,11 +283,14 @@ def _column_months(ends: list[date], kinds, instant_by_default: bool) -> list[in
         return [None] * len(ends) if instant_by_default else None
     if len(set(kinds_months)) == 1:
         return [kinds_months[0]] * len(ends)
-    # Several period groups (three months, six months): each group lists its dates ascending,
-    # so a date earlier than the one before starts the next group.
+    # Several period groups (three months, six months): each group lists its dates in the
+    # order the first group does (ascending, or the latest first as US issuers print them), so
+    # a date that goes the other way starts the next group.
+    steps = [(cur > prev) - (cur < prev) for prev, cur in zip(ends, ends[1:])]
+    direction = next((step for step in steps if step), 1)
     groups = [[ends[0]]]
-    for prev, cur in zip(ends, ends[1:]):
-        if cur < prev:
+    for step, cur in zip(steps, ends[1:]):
+        if step == -direction:
             groups.append([])
         groups[-1].append(cur)
     distinct_kinds = list(dict.fromkeys(kinds_months))
@@ -320,6 +323,8 @@ def _row_amounts(row: Row, notes_column: int | None) -> tuple[tuple[Amount, ...]
         if index == notes_column and re.fullmatch(r"\d{1,2}", text):
             note = text
             continue
+        if is_currency_sign(text):
+            continue  # "$" in a cell of its own before the figure
         if is_footnote_mark(text):
             amounts.append(Amount(text=text, value=None, decimals=0, ref=cell.ref, footnote_mark=True))
             continue
@@ -504,6 +509,7 @@ def analyse_table(index: int, table: Table, ctx: TableContext, kind: str | None)
                                     ref=row.cells[0].ref))
         table_rows.append(TableRow(line=row.line, label=label, section=section, amounts=amounts, note=note))
 
+    columns = _currencies_from_signs(columns, table_rows, ctx.title)
     if ctx.measures:  # a column whose figures carry "%" is a column of percentages ("100" in its total too)
         columns = tuple(c.model_copy(update={"percent": any(len(r.amounts) == len(columns) and r.amounts[k].percent
                                                             for r in table_rows)})
@@ -524,6 +530,27 @@ def analyse_table(index: int, table: Table, ctx: TableContext, kind: str | None)
                 ref=row.amounts[0].ref))
     return AnalysedTable(index=index, ref=table.ref, title=ctx.title, kind=kind, scale=scale,
                          columns=columns, rows=tuple(aligned)), findings
+
+
+_CAPTION_CURRENCY = re.compile(r"\b(?:(?P<usd>u\.?s\.? dollars?|us\$|usd)|(?P<cny>rmb|renminbi))\b", re.IGNORECASE)
+
+
+def _currencies_from_signs(columns: tuple[Column, ...], rows: list[TableRow], title: str) -> tuple[Column, ...]:
+    """Columns whose header names no currency take the one their figures' own signs name
+    ("$ 120,500": US issuers print the sign on a column's first and total rows), else the one
+    the caption names ("in thousands of U.S. dollars"); signs that disagree leave it unknown."""
+    if not columns or all(c.currency or c.percent or c.measure for c in columns):
+        return columns
+    caption = {m.lastgroup for m in _CAPTION_CURRENCY.finditer(title)}
+    updated = []
+    for k, column in enumerate(columns):
+        if column.currency or column.percent or column.measure:
+            updated.append(column)
+            continue
+        signs = {currency_sign(row.amounts[k].text) for row in rows if len(row.amounts) == len(columns)} - {None}
+        stated = signs.pop() if len(signs) == 1 else ({"usd": "USD", "cny": "CNY"}[caption.pop()] if len(caption) == 1 and not signs else None)
+        updated.append(column.model_copy(update={"currency": stated}) if stated else column)
+    return tuple(updated)
 
 
 def _distinct(header_rows: list[Row]) -> list[Row]:

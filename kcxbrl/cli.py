@@ -10,8 +10,10 @@ import errno
 import json
 import os
 import secrets
+import signal
 import sys
 import tempfile
+import threading
 from collections import Counter
 from pathlib import Path
 from typing import TextIO
@@ -122,6 +124,7 @@ def cmd_build(args: argparse.Namespace, console: Console) -> int:
     output_failed = False
     built: list[BuildResult] = []
     for number, path in enumerate(inputs, start=1):
+        _Interrupts.check()
         console.progress(f"[{number}/{len(inputs)}] {display_name(path.stem)}")
         try:
             result = build_one(path, out, taxonomy, profile, tag_all_prose=args.tag_all_prose)
@@ -140,6 +143,7 @@ def cmd_build(args: argparse.Namespace, console: Console) -> int:
             continue
         built.append(result)
         status = max(status, _report_document(result, console, args.strict))
+    _Interrupts.check()
     if built:
         console.out("checks (the announcements' own figures; NAME/checks.json gives each in full):")
         for result in built:
@@ -407,9 +411,38 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+class _Interrupts:
+    """Ctrl-C raises KeyboardInterrupt and is remembered: one raised while an object's __del__
+    runs (Arelle's imports have some) is swallowed by Python, and is raised again between documents."""
+
+    seen: list[int] = []
+
+    @classmethod
+    def handler(cls, signum: int, frame: object) -> None:
+        cls.seen.append(signum)
+        raise KeyboardInterrupt
+
+    @classmethod
+    def check(cls) -> None:
+        if cls.seen:
+            raise KeyboardInterrupt
+
+    @staticmethod
+    def unraisable(hook: object) -> None:
+        """Python's 'Exception ignored in ... __del__' traceback, but for an interrupt (remembered)."""
+        if not isinstance(getattr(hook, "exc_value", None), KeyboardInterrupt):
+            sys.__unraisablehook__(hook)
+
+
 def main(argv: list[str] | None = None) -> int:
     console = None
+    handle = threading.current_thread() is threading.main_thread() and \
+        signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    _Interrupts.seen.clear()
     try:
+        if handle:
+            signal.signal(signal.SIGINT, _Interrupts.handler)
+            sys.unraisablehook = _Interrupts.unraisable
         console = Console()
         args = parser().parse_args(argv)
         return args.func(args, console)
@@ -420,6 +453,10 @@ def main(argv: list[str] | None = None) -> int:
         message = f"{type(exc).__name__}: {exc}".replace("\n", " ")
         (console or Console()).err(f"error: internal error ({message}); please report it")
         return EXIT_INTERNAL
+    finally:
+        if handle:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            sys.unraisablehook = sys.__unraisablehook__
 
 
 if __name__ == "__main__":

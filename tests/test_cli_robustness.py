@@ -79,7 +79,7 @@ def assert_pairs_only(out: Path, allowed: tuple[str, ...] = ("checks.json",)) ->
 # ---------------------------------------------------------------- 1. Ctrl-C
 
 
-@pytest.mark.parametrize("delay", [1.0, 4.0])
+@pytest.mark.parametrize("delay", [0.5, 1.0, 4.0])
 def test_ctrl_c_during_a_build_is_one_line_exit_130_and_leaves_whole_pairs(tmp_path, delay):
     out = tmp_path / "out"
     run = subprocess.Popen([sys.executable, "-m", "kcxbrl", "build", *map(str, SAMPLES), "--out", str(out)],
@@ -109,6 +109,21 @@ if when == "importing":  # Ctrl-C while kcxbrl.cli (pydantic, Arelle) is being i
         return real_import(name, *args, **kwargs)
 
     builtins.__import__ = importing
+elif when == "in-del":  # Ctrl-C while an object's __del__ runs (Python swallows what it raises)
+    import kcxbrl.build as build
+    real_generate = build.generate
+
+    class Doomed:
+        def __del__(self):
+            os.kill(os.getpid(), signal.SIGINT)
+            for _ in range(100_000):
+                pass
+
+    def generate_after_a_del(*args, **kwargs):
+        Doomed()
+        return real_generate(*args, **kwargs)
+
+    build.generate = generate_after_a_del
 else:  # Ctrl-C right after NAME/ took its new place, before NAME.xbri points into it
     import kcxbrl.publish.package as package
     real_swap = package._swap_in
@@ -124,15 +139,18 @@ sys.exit(main())
 '''
 
 
-@pytest.mark.parametrize("when", ["importing", "publishing"])
+@pytest.mark.parametrize("when", ["importing", "in-del", "publishing"])
 def test_ctrl_c_at_the_awkward_moments(tmp_path, when):
-    """While the command is still being imported (there was a traceback), and between the two
-    renames that publish NAME/ and NAME.xbri (there was a NAME/ without its NAME.xbri)."""
+    """While the command is still being imported (there was a traceback); while an object's
+    __del__ runs (Arelle's imports have some: the interrupt was lost, the build went on to exit 0,
+    with Python's 'Exception ignored' traceback); between the two renames that publish NAME/ and
+    NAME.xbri (there was a NAME/ without its NAME.xbri). The interrupt lost in __del__ stops the
+    build before the next document."""
     script = tmp_path / "interrupt.py"
     script.write_text(SELF_INTERRUPT, encoding="utf-8")
     out = tmp_path / "out"
-    done = subprocess.run([sys.executable, str(script), when, "build", str(SMALL[0]), "--out", str(out)], cwd=PROJECT,
-                          env=child_env(), capture_output=True, text=True, timeout=120)
+    done = subprocess.run([sys.executable, str(script), when, "build", *map(str, SMALL), "--out", str(out)],
+                          cwd=PROJECT, env=child_env(), capture_output=True, text=True, timeout=120)
     assert done.returncode == 130, (done.returncode, done.stdout, done.stderr)
     assert len(done.stderr.splitlines()) == 1 and done.stderr.startswith("interrupted"), done.stderr
     published = assert_pairs_only(out)

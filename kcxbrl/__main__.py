@@ -10,6 +10,7 @@ import threading
 
 EXIT_INTERRUPTED = 130  # kcxbrl.cli.EXIT_INTERRUPTED, which may not be imported yet
 _seen: list[int] = []
+_forward = [sys.__unraisablehook__]  # the hook ours replaces, for anything else
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -19,14 +20,16 @@ def _interrupt(signum: int, frame: object) -> None:
 
 def _unraisable(hook: object) -> None:
     if not isinstance(getattr(hook, "exc_value", None), KeyboardInterrupt):  # no traceback for a remembered one
-        sys.__unraisablehook__(hook)
+        _forward[0](hook)
 
 
 def main() -> int:
     handle = threading.current_thread() is threading.main_thread() and \
         signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    previous_hook = sys.unraisablehook
     if handle:
         signal.signal(signal.SIGINT, _interrupt)
+        _forward[0] = previous_hook
         sys.unraisablehook = _unraisable
     try:
         from kcxbrl.cli import main as cli_main
@@ -41,7 +44,7 @@ def main() -> int:
     finally:
         if handle:
             signal.signal(signal.SIGINT, signal.default_int_handler)
-            sys.unraisablehook = sys.__unraisablehook__
+            sys.unraisablehook = previous_hook
     code = cli_main()
     if code == EXIT_INTERRUPTED:
         _exit_interrupted()

@@ -416,6 +416,7 @@ class _Interrupts:
     runs (Arelle's imports have some) is swallowed by Python, and is raised again between documents."""
 
     seen: list[int] = []
+    forward = staticmethod(sys.__unraisablehook__)  # the hook ours replaces, for anything else
 
     @classmethod
     def handler(cls, signum: int, frame: object) -> None:
@@ -427,11 +428,11 @@ class _Interrupts:
         if cls.seen:
             raise KeyboardInterrupt
 
-    @staticmethod
-    def unraisable(hook: object) -> None:
+    @classmethod
+    def unraisable(cls, hook: object) -> None:
         """Python's 'Exception ignored in ... __del__' traceback, but for an interrupt (remembered)."""
         if not isinstance(getattr(hook, "exc_value", None), KeyboardInterrupt):
-            sys.__unraisablehook__(hook)
+            cls.forward(hook)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -439,9 +440,11 @@ def main(argv: list[str] | None = None) -> int:
     handle = threading.current_thread() is threading.main_thread() and \
         signal.getsignal(signal.SIGINT) is signal.default_int_handler
     _Interrupts.seen.clear()
+    previous_hook = sys.unraisablehook
     try:
         if handle:
             signal.signal(signal.SIGINT, _Interrupts.handler)
+            _Interrupts.forward = previous_hook
             sys.unraisablehook = _Interrupts.unraisable
         console = Console()
         args = parser().parse_args(argv)
@@ -456,7 +459,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if handle:
             signal.signal(signal.SIGINT, signal.default_int_handler)
-            sys.unraisablehook = sys.__unraisablehook__
+            sys.unraisablehook = previous_hook
 
 
 if __name__ == "__main__":

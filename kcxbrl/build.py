@@ -103,6 +103,20 @@ def build_one(path: Path, out: Path, taxonomy: Taxonomy, profile: IssuerProfile 
         name = filing.document.file
     if len(os.fsencode(f"{name}.xbri")) > 255:
         raise InputError(filing.document.file, None, "file name too long for the outputs (NAME.xbri)")
+    try:
+        report = _stage_and_publish(filing, files, out, name, validate)
+    except OSError as exc:
+        if exc.filename is None:  # a write that failed (disk full): name the folder it was for
+            raise OSError(exc.errno, exc.strerror, str(out / name)) from exc
+        raise
+    return BuildResult(name=name, facts=filing.fact_count, findings=filing.findings,
+                       coverage=filing.coverage["by_rule"],
+                       validation=report, generate_seconds=generate_seconds,
+                       package=out / f"{name}.xbri", folder=out / name)
+
+
+def _stage_and_publish(filing: Filing, files: dict[str, bytes], out: Path, name: str,
+                       validate: bool) -> validation.ValidationReport | None:
     top = min(files).split("/", 1)[0]  # the package's top folder: the name made safe for URIs
     with staging(out) as tmp:
         write_tree(tmp, files)
@@ -123,7 +137,4 @@ def build_one(path: Path, out: Path, taxonomy: Taxonomy, profile: IssuerProfile 
             # a file name that is not UTF-8 (lone surrogates) is written as its JSON escape
             (folder / file_name).write_text(text, encoding="utf-8", errors="backslashreplace")
         move_into_place(folder, out / name)
-    return BuildResult(name=name, facts=filing.fact_count, findings=filing.findings,
-                       coverage=filing.coverage["by_rule"],
-                       validation=report, generate_seconds=generate_seconds,
-                       package=out / f"{name}.xbri", folder=out / name)
+    return report

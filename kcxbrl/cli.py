@@ -9,8 +9,11 @@ import argparse
 import errno
 import json
 import os
+import secrets
+import signal
 import sys
 import tempfile
+import threading
 from collections import Counter
 from pathlib import Path
 from typing import TextIO
@@ -118,8 +121,10 @@ def cmd_build(args: argparse.Namespace, console: Console) -> int:
                     "please report it".replace("\n", " "))
         return EXIT_INTERNAL
     status = EXIT_OK
+    output_failed = False
     built: list[BuildResult] = []
     for number, path in enumerate(inputs, start=1):
+        _Interrupts.check()
         console.progress(f"[{number}/{len(inputs)}] {display_name(path.stem)}")
         try:
             result = build_one(path, out, taxonomy, profile, tag_all_prose=args.tag_all_prose)
@@ -127,16 +132,18 @@ def cmd_build(args: argparse.Namespace, console: Console) -> int:
             console.err(f"error: {exc}")
             status = max(status, EXIT_UNUSABLE)
             continue
-        except OSError as exc:  # the output folder: not writable, disk full
+        except OSError as exc:  # the output folder (an input's errors are InputError): not writable, disk full
             console.err(f"error: {_os_error(exc, out)}")
             status = max(status, EXIT_UNUSABLE)
-            continue
+            output_failed = True
+            break  # the documents after it would fail the same way: one line says it
         except Exception as exc:  # a bug of ours: still one line, still no partial output
             console.err(f"error: {display_name(path.name)}: internal error ({type(exc).__name__}: {exc}); please report it")
             status = max(status, EXIT_INTERNAL)
             continue
         built.append(result)
         status = max(status, _report_document(result, console, args.strict))
+    _Interrupts.check()
     if built:
         console.out("checks (the announcements' own figures; NAME/checks.json gives each in full):")
         for result in built:
@@ -144,7 +151,8 @@ def cmd_build(args: argparse.Namespace, console: Console) -> int:
     try:
         across = _compare_folder(out, console) if built else []
     except OSError as exc:
-        console.err(f"error: {_os_error(exc, out / CHECKS_FILE)}")
+        if not output_failed:  # the same folder's error is said once
+            console.err(f"error: {_os_error(exc, out / CHECKS_FILE, 'the comparison across documents was not written')}")
         status = max(status, EXIT_UNUSABLE)
         across = []
     if args.strict and any(f.severity != "info" for f in across):
@@ -179,11 +187,13 @@ def _report_document(result: BuildResult, console: Console, strict: bool) -> int
     return EXIT_OK
 
 
-def _os_error(exc: OSError, where: Path) -> str:
-    path = display_name(str(exc.filename or where))
-    if exc.errno == errno.ENOSPC:
-        return f"{path}: no space left on the device; nothing of this document was published"
-    return f"{path}: {exc.strerror or exc}; nothing of this document was published"
+def _os_error(exc: OSError, where: Path, outcome: str = "nothing of this document was published") -> str:
+    """One line naming the path that failed, as the user knows it: a file being staged
+    (out/.kcxbrl-.../NAME/...) is named where it was going (out/NAME/...)."""
+    failed = str(exc.filename) if exc.filename else str(where)
+    path = display_name(os.sep.join(part for part in failed.split(os.sep) if not part.startswith(".kcxbrl-")))
+    reason = "no space left on the device" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+    return f"{path}: {reason}; {outcome}"
 
 
 def _summary(inputs: list[Path], built: list[BuildResult], across: list[Finding], status: int) -> str:
@@ -238,7 +248,8 @@ def _reports_in(folder: Path) -> list[tuple[str, list[ReportedFact]]]:
 def _print_comparatives(findings: list[Finding], compared: int, documents: int, written: Path | None,
                         console: Console) -> None:
     counts = Counter(f.code.removeprefix("source.") for f in findings)
-    what = ", ".join(f"{n} {code}" for code, n in sorted(counts.items())) or "all agree"
+    what = (", ".join(f"{n} {code}" for code, n in sorted(counts.items()))
+            or ("all agree" if compared else "nothing to compare (no figure is in two of them)"))
     where = f" -> {written}" if written else ""
     console.out(f"  across {_plural(documents, 'document')}: {_plural(compared, 'figure')} compared, {what}{where}")
     for f in findings:
@@ -246,17 +257,24 @@ def _print_comparatives(findings: list[Finding], compared: int, documents: int, 
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    """Written beside its place and moved there (0644, as every output); no temporary file is
-    left behind when writing fails."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    """Written beside its place and moved there, with the mode any new file gets (0666 less the
+    umask, like every output); no temporary file is left behind when writing fails, and the
+    error names `path`. A file name that is not UTF-8 (lone surrogates) is written as its
+    JSON escape."""
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as fh:
             fh.write(text)
-        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
         raise
 
 
@@ -279,6 +297,8 @@ def cmd_check(args: argparse.Namespace, console: Console) -> int:
         return EXIT_UNUSABLE
     findings, compared = comparative_findings(reports)
     console.out("checks across documents: " + ", ".join(sorted(reports)))
+    for name in sorted(name for name, facts in reports.items() if not facts):
+        console.out(f"  {name}: no figures (its report has no numeric facts)")
     _print_comparatives(findings, compared, len(reports), None, console)
     return EXIT_SOURCE if args.strict and any(f.severity != "info" for f in findings) else EXIT_OK
 
@@ -345,7 +365,7 @@ def cmd_profile_init(args: argparse.Namespace, console: Console) -> int:
     try:
         _write_atomically(target, text)
     except OSError as exc:
-        console.err(f"error: {_os_error(exc, target)}")
+        console.err(f"error: {_os_error(exc, target, 'no profile was written')}")
         return EXIT_UNUSABLE
     console.out(f"{target}: a starting profile for {path.name}; check it, confirm its proposed rules, then "
                 f"kcxbrl build {path} --profile {target}")
@@ -391,14 +411,55 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+class _Interrupts:
+    """Ctrl-C raises KeyboardInterrupt and is remembered: one raised while an object's __del__
+    runs (Arelle's imports have some) is swallowed by Python, and is raised again between documents."""
+
+    seen: list[int] = []
+    forward = staticmethod(sys.__unraisablehook__)  # the hook ours replaces, for anything else
+
+    @classmethod
+    def handler(cls, signum: int, frame: object) -> None:
+        cls.seen.append(signum)
+        raise KeyboardInterrupt
+
+    @classmethod
+    def check(cls) -> None:
+        if cls.seen:
+            raise KeyboardInterrupt
+
+    @classmethod
+    def unraisable(cls, hook: object) -> None:
+        """Python's 'Exception ignored in ... __del__' traceback, but for an interrupt (remembered)."""
+        if not isinstance(getattr(hook, "exc_value", None), KeyboardInterrupt):
+            cls.forward(hook)
+
+
 def main(argv: list[str] | None = None) -> int:
-    console = Console()
-    args = parser().parse_args(argv)
+    console = None
+    handle = threading.current_thread() is threading.main_thread() and \
+        signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    _Interrupts.seen.clear()
+    previous_hook = sys.unraisablehook
     try:
+        if handle:
+            signal.signal(signal.SIGINT, _Interrupts.handler)
+            _Interrupts.forward = previous_hook
+            sys.unraisablehook = _Interrupts.unraisable
+        console = Console()
+        args = parser().parse_args(argv)
         return args.func(args, console)
     except KeyboardInterrupt:
-        console.err("interrupted: nothing half-written was published")
+        (console or Console()).err("interrupted: nothing half-written was published")
         return EXIT_INTERRUPTED
+    except Exception as exc:  # a bug of ours that no command caught: one line, not a traceback
+        message = f"{type(exc).__name__}: {exc}".replace("\n", " ")
+        (console or Console()).err(f"error: internal error ({message}); please report it")
+        return EXIT_INTERNAL
+    finally:
+        if handle:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            sys.unraisablehook = previous_hook
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ RANKS = {
     "kcxbrl.profile_init": 8,  # a starting profile: reads and understands a document
     "kcxbrl.cli": 9,
     "kcxbrl.benchmark": 10,
+    "kcxbrl.__main__": 10,  # the command: kcxbrl.cli, with Ctrl-C covered while it is imported
 }
 
 

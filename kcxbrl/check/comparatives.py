@@ -57,7 +57,10 @@ def reported_facts(name: str, oim: dict, sources: dict | None) -> list[ReportedF
     """The numeric facts of an xBRL-JSON report. Where sources.json is missing, the line and
     column come from the fact ids (f-LINE-COLUMN, p-LINE-COLUMN) and the file is NAME.txt."""
     found = []
-    for fact_id, fact in oim.get("facts", {}).items():
+    facts = oim.get("facts") or {}  # a report without facts ([] or {} or none): nothing to compare
+    if not isinstance(facts, dict):
+        raise ValueError("its facts are not an xBRL-JSON object of fact ids")
+    for fact_id, fact in facts.items():
         dims = fact.get("dimensions", {})
         if sources is not None:
             source = sources.get(fact_id)  # the numeric facts kcxbrl read from the text

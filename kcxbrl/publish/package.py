@@ -244,12 +244,45 @@ def move_into_place(staged: Path, target: Path) -> None:
     package = f"{target.name}.xbri"
     link = target.with_name(package)
     has_package = (staged / package).is_file()
-    if has_package:
-        _link_old_package_into_folder(link, target / package, staged.parent)
-    _swap_in(staged, target)
+    with _signals_deferred():  # Ctrl-C (or SIGTERM) between the exchange and the link waits for both
+        if has_package:
+            _link_old_package_into_folder(link, target / package, staged.parent)
+        _swap_in(staged, target)
+        if has_package:
+            _point(link, f"{target.name}/{package}", staged.parent)
     _remove(staged)  # what target was
-    if has_package:
-        _point(link, f"{target.name}/{package}", staged.parent)
+
+
+_DEFERRED_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+@contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Interrupting signals that arrive in the block are held, then handled as they would have
+    been when it ends: a few renames happen as one step for a user pressing Ctrl-C too. (Their
+    Python handlers are swapped: blocking them would not do, a signal sent to the process goes to
+    any thread that does not block it, Arelle's for one.) Only the main thread can do this."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    previous = {}
+    for sig in _DEFERRED_SIGNALS:
+        handler = signal.getsignal(sig)
+        if handler is not None and handler != signal.SIG_IGN:
+            previous[sig] = handler
+            signal.signal(sig, lambda signum, frame: held.append(signum))
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        for signum in dict.fromkeys(held):
+            handler = previous[signum]
+            if callable(handler):  # KeyboardInterrupt for SIGINT, _on_signal for SIGTERM, ...
+                handler(signum, None)
+            else:  # SIG_DFL: the system's action, now
+                os.kill(os.getpid(), signum)
 
 
 def _link_old_package_into_folder(link: Path, inside: Path, scratch: Path) -> None:

@@ -55,16 +55,21 @@ def read_lines(path: Path) -> list[str]:
         head = data[:offset]
         return head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
 
-    if not path.exists():
-        raise InputError(name, None, "file not found")
-    if not path.is_file():
-        raise InputError(name, None, "not a regular file")
-    size = path.stat().st_size
-    if size == 0:
-        raise InputError(name, None, "file is empty")
-    if size > MAX_INPUT_BYTES:
-        raise InputError(name, None, f"file is {size} bytes; an announcement is expected to be under {MAX_INPUT_BYTES}")
-    data = path.read_bytes()
+    try:
+        if not path.exists():
+            raise InputError(name, None, "file not found")
+        if not path.is_file():
+            raise InputError(name, None, "not a regular file")
+        size = path.stat().st_size
+        if size == 0:
+            raise InputError(name, None, "file is empty")
+        if size > MAX_INPUT_BYTES:
+            raise InputError(name, None, f"file is {size} bytes; an announcement is expected to be under {MAX_INPUT_BYTES}")
+        data = path.read_bytes()
+    except IsADirectoryError:  # replaced by a folder since the check above
+        raise InputError(name, None, "not a regular file") from None
+    except OSError as exc:  # no permission to read it, an I/O error of the disk: the input is not usable
+        raise InputError(name, None, f"cannot be read ({exc.strerror or exc})") from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(name, 1, "UTF-16 text (byte order mark); save it as UTF-8")
     nul = data.find(b"\x00")

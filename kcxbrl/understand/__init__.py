@@ -75,6 +75,11 @@ def understand(document: Document, profile: IssuerProfile, *, tag_all_prose: boo
             findings += map_findings
             unplaced += table_unplaced
     if not facts:
+        undated = sorted(t.ref.line for t in analysed_tables.values() if t.kind and not t.columns)
+        if undated:  # a statement the mapping knows, but its header gives no column a period
+            raise InputError(document.file, None, f"no reporting period found: the table at line {undated[0]} "
+                                                  "is a statement the mapping knows, but its header names no period or "
+                                                  "date for its columns")
         raise InputError(document.file, None, "no financial statement found: no table is one the mapping knows "
                                               "by its rows or caption" + _first_table_line(tables_of(document)))
     period = period or reporting_period(facts, document, profile.fiscal_year_end_month_day)

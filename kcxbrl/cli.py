@@ -32,7 +32,7 @@ from kcxbrl.resources import samples_dir
 
 EXIT_OK, EXIT_SOURCE, EXIT_INVALID, EXIT_UNUSABLE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
 EXIT_CODES = {
-    EXIT_OK: "packages written and valid (findings are reported, not fatal)",
+    EXIT_OK: "packages written and valid; findings are reported, not fatal",
     EXIT_SOURCE: "with --strict: the announcements' own figures have findings (source.*)",
     EXIT_INVALID: "a package fails validation",
     EXIT_UNUSABLE: "an input or the output folder cannot be used (one line naming the file)",

@@ -122,7 +122,7 @@ def cmd_build(args: argparse.Namespace, console: Console) -> int:
     for number, path in enumerate(inputs, start=1):
         console.progress(f"[{number}/{len(inputs)}] {display_name(path.stem)}")
         try:
-            result = build_one(path, out, taxonomy, profile, tag_all_prose=args.tag_all_prose)
+            result = build_one(path, out, taxonomy, profile, tag_all_prose=args.tag_all_prose, viewer=not args.no_viewer)
         except KcxbrlError as exc:
             console.err(f"error: {exc}")
             status = max(status, EXIT_UNUSABLE)
@@ -372,6 +372,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--tag-all-prose", action="store_true",
                    help="tag every figure of the text as printed, also one a table's figure contradicts (the report then "
                         "carries inconsistent duplicates; by default such a figure is reported and left untagged)")
+    b.add_argument("--no-viewer", action="store_true",
+                   help="do not write NAME/viewer.html (Workiva's ixbrl-viewer, opens offline; about 0.2 s a document)")
     b.set_defaults(func=cmd_build)
     c = command("check", "compare built reports across documents (no rebuilding)")
     c.add_argument("paths", nargs="+", metavar="PATH", help="output/NAME folders, NAME.xbri packages, or a folder of them")

@@ -23,14 +23,13 @@ from kcxbrl.errors import InputError
 from kcxbrl.findings import Finding
 from kcxbrl.profile import IssuerProfile, bundled_profiles
 from kcxbrl.publish import (
-    Filing, move_into_place, report_files, schema_ref, sidecar_files, staging, write_tree, zip_bytes,
+    REVIEW_PAGE, Filing, move_into_place, report_files, schema_ref, sidecar_files, staging, write_tree, zip_bytes,
 )
 from kcxbrl.read import read_document
 from kcxbrl.understand import choose_profile, understand
 
 
 VIEWER_FILE = "viewer.html"  # beside the package in out/NAME/, with ixbrlviewer.js
-REVIEW_PAGE = "index.html"  # out/index.html: every report in the folder (written by the command line)
 
 
 class BuildResult(BaseModel):

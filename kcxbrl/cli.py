@@ -24,7 +24,7 @@ from kcxbrl.errors import KcxbrlError, display_name
 from kcxbrl.findings import Finding
 from kcxbrl.profile import bundled_profiles, load_profile
 from kcxbrl.profile_init import starting_profile
-from kcxbrl.publish import findings_json
+from kcxbrl.publish import NOT_FIGURES, REVIEW_PAGE, findings_json, review_page
 from kcxbrl.resources import samples_dir
 
 EXIT_OK, EXIT_SOURCE, EXIT_INVALID, EXIT_UNUSABLE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
@@ -38,8 +38,7 @@ EXIT_CODES = {
 }
 _EPILOG = "exit codes:\n" + "\n".join(f"  {code:>3}  {meaning}" for code, meaning in EXIT_CODES.items())
 
-# tokens that are numbers but not figures: years and dates in captions, numbers inside labels
-_NOT_FIGURES = {"table.header", "table.label", "table.noteReference", "prose.date", "prose.heading"}
+_NOT_FIGURES = NOT_FIGURES  # tokens that are numbers but not figures (publish/review.py)
 CHECKS_FILE = "checks.json"
 
 
@@ -149,6 +148,13 @@ def cmd_build(args: argparse.Namespace, console: Console) -> int:
         across = []
     if args.strict and any(f.severity != "info" for f in across):
         status = max(status, EXIT_SOURCE)
+    if built:  # the review page of every report in the folder, this build's and earlier ones
+        try:
+            _write_atomically(out / REVIEW_PAGE, review_page(out))
+            console.out(f"review: {out / REVIEW_PAGE} (every report, its viewer, counts and findings)")
+        except OSError as exc:
+            console.err(f"error: {_os_error(exc, out / REVIEW_PAGE)}")
+            status = max(status, EXIT_UNUSABLE)
     if built or len(inputs) > 1:  # a single input that could not be used: its error line says it all
         console.out(_summary(inputs, built, across, status))
     return status

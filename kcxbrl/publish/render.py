@@ -218,6 +218,7 @@ def _reading(block: Table, analysed: AnalysedTable, by_cell: dict[tuple[int, int
     for column in placed.values():
         if column not in candidates:
             candidates.append(column)
+    analysed_rows = {row.line: row for row in analysed.rows}
     of_cell: dict[tuple[int, int], Column] = {}
     sequences: list[list[Column]] = []
     differs = False
@@ -239,8 +240,12 @@ def _reading(block: Table, analysed: AnalysedTable, by_cell: dict[tuple[int, int
                 return None  # a fact no column of the table explains: leave the table as printed
             of_cell[key] = column
             sequence.append(column)
-            differs = differs or printed.get(index) != column
         sequences.append(sequence)
+        # placed otherwise than by position under the header: by the convenience rate (the
+        # header lost a column) or by evidence (a realigned row)
+        reading = analysed_rows.get(row.line)
+        differs = differs or bool(sequence) and (reading is None or reading.alignment != "header"
+                                                 or reading.columns != analysed.columns)
     if not differs:
         return None
     order = list(analysed.columns)

@@ -118,7 +118,7 @@ def build_one(path: Path, out: Path, taxonomy: Taxonomy, profile: IssuerProfile 
         export = folder / f"{top}.json"
         report = None
         if validate:
-            page = validation.Viewer(path=folder / VIEWER_FILE, package_url=quote(f"{name}.xbri"),
+            page = validation.Viewer(path=folder / VIEWER_FILE, package_url=quote(os.fsencode(f"{name}.xbri")),
                                      home_url=f"../{REVIEW_PAGE}", home_label="All documents") if viewer else None
             # the exports' taxonomy references resolve from the unpacked report, so they load where written
             report = validation.validate(package, export_json=export, export_csv=folder / f"{top}.csv",

@@ -59,6 +59,9 @@ def build_view(filing: Filing, title: str, taxonomy: Taxonomy) -> dict:
         if not fact.in_prose:
             by_cell.setdefault((fact.source.line, fact.source.column), []).append(fact)
     inline = _inline_facts(filing, qname)
+    # inside a text block, a figure gets no marking span: the span would become part of the
+    # text block's value (the style sheet marks those figures by their ix element instead)
+    in_text = {k for block in filing.text_blocks for first, last in block.parts for k in range(first, last + 1)}
     tables = [b for b in filing.document.blocks if isinstance(b, Table)]
     analysed = {tables[t.index].ref.line: t for t in filing.tables if t.index < len(tables)}
     contexts = {f.context.id: f.context for f in filing.facts} | {t.context.id: t.context for t in filing.text_facts}
@@ -78,8 +81,8 @@ def build_view(filing: Filing, title: str, taxonomy: Taxonomy) -> dict:
         "hidden_facts": [
             {"attrs": _text_fact_attrs(t, qname), "value": t.value} for t in filing.text_facts if t.display is None
         ],
-        "body": _nest([_block_view(block, by_cell, inline, qname, analysed.get(block.ref.line))
-                       for block in filing.document.blocks], _text_block_wrappers(filing, qname)),
+        "body": _nest([_block_view(block, by_cell, inline, qname, analysed.get(block.ref.line), k not in in_text)
+                       for k, block in enumerate(filing.document.blocks)], _text_block_wrappers(filing, qname)),
     }
 
 
@@ -147,13 +150,13 @@ def _styled(run: Run) -> bool:
 
 
 def _block_view(block, by_cell: dict[tuple[int, int], list[Fact]], inline: dict[int, list[tuple[int, dict]]],
-                qname, analysed: AnalysedTable | None = None) -> dict:
+                qname, analysed: AnalysedTable | None = None, marked: bool = True) -> dict:
     if isinstance(block, Heading):
         return {"kind": "heading", "level": block.level, "line": block.ref.line,
-                "segments": _line_segments(block.runs, _in_plain_text(block, 0, inline))}
+                "segments": _line_segments(block.runs, _in_plain_text(block, 0, inline, marked))}
     if isinstance(block, Paragraph):
         return {"kind": "paragraph", "line": block.ref.line,
-                "lines": [_line_segments(line, _in_plain_text(block, k, inline)) for k, line in enumerate(block.lines)]}
+                "lines": [_line_segments(line, _in_plain_text(block, k, inline, marked)) for k, line in enumerate(block.lines)]}
     assert isinstance(block, Table)
     reading = _reading(block, analysed, by_cell) if analysed is not None else None
     if reading is not None:
@@ -332,9 +335,12 @@ def _reading_header(order: list[Column]) -> dict:
     return {"css": "reading", "cells": cells}
 
 
-def _in_plain_text(block: Heading | Paragraph, offset: int, inline: dict[int, list[tuple[int, dict]]]) -> list[tuple[int, dict]]:
-    """The facts of a line at their place in its plain text (facts keep file columns)."""
-    return [(block.plain_index(offset, column), view) for column, view in inline.get(block.ref.line + offset, [])]
+def _in_plain_text(block: Heading | Paragraph, offset: int, inline: dict[int, list[tuple[int, dict]]],
+                   marked: bool = True) -> list[tuple[int, dict]]:
+    """The facts of a line at their place in its plain text (facts keep file columns); `marked`:
+    with the title of the span that marks them."""
+    return [(block.plain_index(offset, column), view if marked else view | {"title": None})
+            for column, view in inline.get(block.ref.line + offset, [])]
 
 
 def _line_segments(runs: tuple[Run, ...], facts: list[tuple[int, dict]]) -> list[dict]:

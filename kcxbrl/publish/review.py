@@ -5,10 +5,12 @@ so it describes what is on disk, whichever build wrote it. Plain HTML, no script
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from kcxbrl.errors import display_name
 from kcxbrl.publish.render import render_review
 
 REVIEW_PAGE = "index.html"
@@ -49,14 +51,17 @@ def _document(folder: Path) -> dict:
     by_rule = coverage.get("by_rule", {}) if isinstance(coverage, dict) else {}
     shown = [f for f in findings if isinstance(f, dict) and (f.get("severity") != "info" or
                                                               str(f.get("code", "")).startswith("source."))]
-    links = [(label, f"{name}/{file}") for label, file in (
-        ("report", f"reports/{name}.xhtml"), ("viewer", "viewer.html"), ("xBRL-JSON", f"{name}.json"),
-        ("xBRL-CSV", f"{name}-metadata.json"), ("package", f"{name}.xbri"), ("validation", "validation.json"),
-        ("findings", "findings.json"), ("checks", "checks.json"), ("coverage", "coverage.json"),
-        ("sources", "sources.json"),
-    ) if (folder / file).is_file()]
+    # the report and the xBRL-CSV keep the package's inner name (the stem made safe for URIs)
+    report = next(iter(sorted((folder / "reports").glob("*.xhtml"))), None)
+    csv = next(iter(sorted(folder.glob("*-metadata.json"))), None)
+    files = [("report", report), ("viewer", folder / "viewer.html"), ("xBRL-JSON", folder / f"{name}.json"),
+             ("xBRL-CSV", csv), ("package", folder / f"{name}.xbri")] + [
+        (file.split(".")[0], folder / file) for file in ("validation.json", "findings.json", "checks.json",
+                                                        "coverage.json", "sources.json")]
+    links = {label: _href(path.relative_to(folder.parent)) for label, path in files if path is not None and path.is_file()}
     return {
-        "name": name,
+        "name": _shown(name),
+        "anchor": _href(Path(name)),
         "facts": int(validation.get("fact_count", 0)),
         "errors": int(validation.get("errors", 0)),
         "warnings": int(validation.get("warnings", 0)),
@@ -68,10 +73,20 @@ def _document(folder: Path) -> dict:
         "finding_rows": [_finding(f) for f in shown],
         "messages": [{"level": m.get("level", ""), "code": m.get("code", ""), "where": _where(m.get("href"), m.get("line")),
                       "text": m.get("text", "")} for m in validation.get("messages", [])],
-        "links": [(label, quote(href)) for label, href in links],
-        "report": quote(f"{name}/reports/{name}.xhtml") if (folder / "reports" / f"{name}.xhtml").is_file() else None,
-        "viewer": quote(f"{name}/viewer.html") if (folder / "viewer.html").is_file() else None,
+        "links": list(links.items()),
+        "report": links.get("report"),
+        "viewer": links.get("viewer"),
     }
+
+
+def _href(path: Path) -> str:
+    """A relative URL for a file name as it is on disk (bytes that are not UTF-8 included)."""
+    return quote(os.fsencode(path.as_posix()))
+
+
+def _shown(name: str) -> str:
+    """A name as the page can print it: bytes that are not UTF-8 and control characters escaped."""
+    return display_name(os.fsencode(name).decode("utf-8", "backslashreplace"))
 
 
 def _where(href: Any, line: Any) -> str:

@@ -93,11 +93,28 @@ def run(repeat: int) -> str:
     for name, facts, gen, arelle in rows:
         lines.append(f"| {name} | {facts} | {gen * 1000:.1f} | {arelle * 1000:.1f} | {gen / arelle:.2f} |")
     lines += [""] + [f"Note: {note}" for note in notes]
+    lines.append(viewer_line(repeat, taxonomy, profile))
     lines += [
         f"Arelle import (cold, fresh interpreter, once): {import_seconds * 1000:.0f} ms",
         f"Machine: {machine()}",
     ]
     return "\n".join(lines)
+
+
+def viewer_line(repeat: int, taxonomy, profile) -> str:
+    """The viewer step on its own line (outside generate and Arelle above): ixbrl-viewer on the
+    loaded report, per sample (validation.validate's viewer_seconds, best of N)."""
+    timings = []
+    with tempfile.TemporaryDirectory(prefix="kcxbrl-bench-viewer-") as tmp:
+        for path in bundled_samples():
+            filing, files = generate(path, taxonomy, profile)
+            xbri = Path(tmp) / f"{filing.document.name}.xbri"
+            xbri.write_bytes(zip_bytes(files))
+            page = validation.Viewer(path=Path(tmp) / "viewer.html")
+            reports = [validation.validate(xbri, viewer=page) for _ in range(repeat + 1)][1:]
+            timings.append(min(r.viewer_seconds for r in reports))
+    return (f"Viewer (NAME/viewer.html, ixbrl-viewer on the loaded report, best of {repeat}): "
+            f"{min(timings) * 1000:.0f}-{max(timings) * 1000:.0f} ms per sample")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 from pydantic import BaseModel, ConfigDict
 
@@ -22,10 +23,13 @@ from kcxbrl.errors import InputError
 from kcxbrl.findings import Finding
 from kcxbrl.profile import IssuerProfile, bundled_profiles
 from kcxbrl.publish import (
-    Filing, move_into_place, report_files, schema_ref, sidecar_files, staging, write_tree, zip_bytes,
+    REVIEW_PAGE, Filing, move_into_place, report_files, schema_ref, sidecar_files, staging, write_tree, zip_bytes,
 )
 from kcxbrl.read import read_document
 from kcxbrl.understand import choose_profile, understand
+
+
+VIEWER_FILE = "viewer.html"  # beside the package in out/NAME/, with ixbrlviewer.js
 
 
 class BuildResult(BaseModel):
@@ -92,9 +96,10 @@ def generate(path: Path, taxonomy: Taxonomy, profile: IssuerProfile | None = Non
 
 
 def build_one(path: Path, out: Path, taxonomy: Taxonomy, profile: IssuerProfile | None = None, *,
-              validate: bool = True, tag_all_prose: bool = False) -> BuildResult:
-    """Build one announcement into out/NAME/ (the unpacked package, NAME.xbri, the JSON files)
-    and out/NAME.xbri (a link to NAME/NAME.xbri), published together in one step."""
+              validate: bool = True, tag_all_prose: bool = False, viewer: bool = True) -> BuildResult:
+    """Build one announcement into out/NAME/ (the unpacked package, NAME.xbri, the JSON files,
+    the xBRL-CSV export and, with `viewer`, viewer.html) and out/NAME.xbri (a link to
+    NAME/NAME.xbri), published together in one step."""
     started = time.perf_counter()
     filing, files = generate(path, taxonomy, profile, tag_all_prose=tag_all_prose)
     generate_seconds = time.perf_counter() - started
@@ -127,7 +132,11 @@ def _stage_and_publish(filing: Filing, files: dict[str, bytes], out: Path, name:
         export = folder / f"{top}.json"
         report = None
         if validate:
-            report = validation.validate(package, export_json=export)
+            page = validation.Viewer(path=folder / VIEWER_FILE, package_url=quote(os.fsencode(f"{name}.xbri")),
+                                     home_url=f"../{REVIEW_PAGE}", home_label="All documents") if viewer else None
+            # the exports' taxonomy references resolve from the unpacked report, so they load where written
+            report = validation.validate(package, export_json=export, export_csv=folder / f"{top}.csv",
+                                         viewer=page, references_from=folder / "reports")
             (folder / "validation.json").write_text(validation.validation_json(report), encoding="utf-8")
         if top != name:
             package.rename(folder / f"{name}.xbri")

@@ -27,7 +27,7 @@ from kcxbrl.errors import KcxbrlError, display_name
 from kcxbrl.findings import Finding
 from kcxbrl.profile import bundled_profiles, load_profile
 from kcxbrl.profile_init import starting_profile
-from kcxbrl.publish import findings_json
+from kcxbrl.publish import NOT_FIGURES, REVIEW_PAGE, findings_json, review_page
 from kcxbrl.resources import samples_dir
 
 EXIT_OK, EXIT_SOURCE, EXIT_INVALID, EXIT_UNUSABLE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
@@ -41,8 +41,7 @@ EXIT_CODES = {
 }
 _EPILOG = "exit codes:\n" + "\n".join(f"  {code:>3}  {meaning}" for code, meaning in EXIT_CODES.items())
 
-# tokens that are numbers but not figures: years and dates in captions, numbers inside labels
-_NOT_FIGURES = {"table.header", "table.label", "table.noteReference", "prose.date", "prose.heading"}
+_NOT_FIGURES = NOT_FIGURES  # tokens that are numbers but not figures (publish/review.py)
 CHECKS_FILE = "checks.json"
 
 
@@ -127,7 +126,7 @@ def cmd_build(args: argparse.Namespace, console: Console) -> int:
         _Interrupts.check()
         console.progress(f"[{number}/{len(inputs)}] {display_name(path.stem)}")
         try:
-            result = build_one(path, out, taxonomy, profile, tag_all_prose=args.tag_all_prose)
+            result = build_one(path, out, taxonomy, profile, tag_all_prose=args.tag_all_prose, viewer=not args.no_viewer)
         except KcxbrlError as exc:
             console.err(f"error: {exc}")
             status = max(status, EXIT_UNUSABLE)
@@ -157,6 +156,13 @@ def cmd_build(args: argparse.Namespace, console: Console) -> int:
         across = []
     if args.strict and any(f.severity != "info" for f in across):
         status = max(status, EXIT_SOURCE)
+    if built:  # the review page of every report in the folder, this build's and earlier ones
+        try:
+            _write_atomically(out / REVIEW_PAGE, review_page(out))
+            console.out(f"review: {out / REVIEW_PAGE} (every report, its viewer, counts and findings)")
+        except OSError as exc:
+            console.err(f"error: {_os_error(exc, out / REVIEW_PAGE)}")
+            status = max(status, EXIT_UNUSABLE)
     if built or len(inputs) > 1:  # a single input that could not be used: its error line says it all
         console.out(_summary(inputs, built, across, status))
     return status
@@ -392,6 +398,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--tag-all-prose", action="store_true",
                    help="tag every figure of the text as printed, also one a table's figure contradicts (the report then "
                         "carries inconsistent duplicates; by default such a figure is reported and left untagged)")
+    b.add_argument("--no-viewer", action="store_true",
+                   help="do not write NAME/viewer.html (Workiva's ixbrl-viewer, opens offline; about 0.2 s a document)")
     b.set_defaults(func=cmd_build)
     c = command("check", "compare built reports across documents (no rebuilding)")
     c.add_argument("paths", nargs="+", metavar="PATH", help="output/NAME folders, NAME.xbri packages, or a folder of them")

@@ -155,7 +155,7 @@ def test_good_and_bad_input_together(tmp_path, capsys):
     assert_one_error_line(err, "bad.txt", 4)
     assert stdout.startswith("good: ")
     assert_nothing_written(out, "bad")
-    assert sorted(p.name for p in out.iterdir()) == ["good", "good.xbri"]
+    assert sorted(p.name for p in out.iterdir()) == ["good", "good.xbri", "index.html"]
     folder = out / "good"
     for rel in ("reports/good.xhtml", "META-INF/reportPackage.json", "META-INF/taxonomyPackage.xml",
                 "META-INF/catalog.xml", "good.json", "validation.json", "findings.json"):
@@ -213,8 +213,9 @@ def sample(name: str) -> list[str]:
 
 
 def assert_only_published(out: Path, stem: str) -> None:
-    """A finished build leaves exactly NAME.xbri and NAME/ (no staging folder, no leftovers)."""
-    assert sorted(p.name for p in out.iterdir()) == [stem, f"{stem}.xbri"]
+    """A finished build leaves exactly NAME.xbri, NAME/ and the review page (no staging folder,
+    no leftovers)."""
+    assert sorted(p.name for p in out.iterdir()) == sorted([stem, f"{stem}.xbri", "index.html"])
 
 
 def oim_facts(out: Path, stem: str) -> dict:

@@ -1,6 +1,6 @@
 """Stage 4, publish: a Filing -> the report (Inline XBRL through the jinja2 templates,
 render.py), its report package with the taxonomy and the report's entry schema (package.py),
-and the JSON files beside it (exports.py); staged and moved into place so that an unusable
+the JSON files beside it (exports.py), and the review page of an output folder (review.py); staged and moved into place so that an unusable
 input or a failure leaves nothing half written.
 """
 
@@ -11,10 +11,11 @@ from kcxbrl.publish.exports import coverage_json, findings_json, sources_json
 from kcxbrl.publish.model import Filing
 from kcxbrl.publish.package import move_into_place, package_files, schema_ref, staging, write_tree, zip_bytes
 from kcxbrl.publish.render import render_report
+from kcxbrl.publish.review import NOT_FIGURES, REVIEW_PAGE, review_page
 
 __all__ = [
-    "Filing", "findings_json", "move_into_place", "report_files", "schema_ref", "sidecar_files", "sources_json",
-    "staging", "write_tree", "zip_bytes",
+    "NOT_FIGURES", "REVIEW_PAGE", "Filing", "findings_json", "move_into_place", "report_files", "review_page",
+    "schema_ref", "sidecar_files", "sources_json", "staging", "write_tree", "zip_bytes",
 ]
 
 

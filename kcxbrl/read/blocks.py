@@ -218,7 +218,7 @@ def _take_text(file: str, lines: list[str], i: int, blocks: list) -> int:
     while True:
         while i < len(lines) and lines[i].strip() and not _is_table_line(lines[i]):
             i += 1
-        if i - start == 1 and _heading_level(lines[start]) and not _UNFINISHED.search(plain(lines[start])):
+        if i - start == 1 and _heading_level(lines[start], blocks) and not _UNFINISHED.search(plain(lines[start])):
             break  # a heading is never continued (a line ending "... in the same period in" is no heading)
         resume = _continuation(lines, start, i)
         if resume is None:
@@ -231,7 +231,7 @@ def _take_text(file: str, lines: list[str], i: int, blocks: list) -> int:
     per_line = _split_runs_by_line(runs)
     columns = _file_columns(raw_block)
     ref = SourceRef(file=file, line=start + 1, column=len(lines[start]) - len(lines[start].lstrip()) + 1)
-    level = _heading_level(raw_block) if i - start == 1 else None
+    level = _heading_level(raw_block, blocks) if i - start == 1 else None
     if level:
         blocks.append(Heading(level=level, runs=per_line[0], ref=ref, file_columns=columns[:1]))
     else:
@@ -297,10 +297,37 @@ def _split_runs_by_line(runs) -> list[tuple]:
     return [tuple(line) for line in lines]
 
 
-def _heading_level(raw: str) -> int | None:
+# A form's field and its entry ("By: /s/ Name", "Name: ...", "Title: ...", "Date: ..."): a
+# short caption without figures, a colon, then the entry.
+_FIELD = re.compile(r"^[A-Za-z][A-Za-z .'/&-]{0,30}:\s+\S")
+_CHECK_BOXES = re.compile("[\u2610-\u2612\u22a0\u25a0-\u25a1\u2713\u2714\u2717\u2718]")
+_QUESTION = re.compile(r"\bwhether\b|\?\s*$", re.IGNORECASE)
+_WORD = re.compile(r"[\w$-]+")
+
+
+def _answers_question(text: str, blocks: list) -> bool:
+    """A line that only repeats alternatives the question just above names ("Indicate ...
+    whether ... Form 20-F or Form 40-F." / "Form 20-F ⊠ Form 40-F □"): an answer, not a heading.
+    Answers given one a line each are skipped back over to the question."""
+    words = {w.lower() for w in _WORD.findall(text)}
+    for block in reversed(blocks[-4:]):
+        if not isinstance(block, Paragraph):
+            return False
+        if _QUESTION.search(block.text):
+            return words <= {w.lower() for w in _WORD.findall(block.text)}
+        if len(block.lines) > 1 or len(_WORD.findall(block.text)) > 8:
+            return False  # text, not an answer given on a line of its own
+    return False
+
+
+def _heading_level(raw: str, blocks: list | None = None) -> int | None:
+    """The level of a one-line block that is a heading (2: capitals, 3: a title or a numbered
+    title, 4: a lettered one), or None; `blocks`: the blocks above it."""
     text = plain(raw)
     if not _is_label_like(raw) or len(text) > 200 or text.endswith((",", ":")) or text.startswith("("):
         return None
+    if _FIELD.match(text) or _CHECK_BOXES.search(text) or (blocks and _answers_question(text, blocks)):
+        return None  # a form's field, a check box, an answer: the cover page's lines, not titles
     letters = [ch for ch in text if ch.isalpha()]
     if len(letters) >= 4 and sum(ch.isupper() for ch in letters) / len(letters) > 0.9:
         return 2

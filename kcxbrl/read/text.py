@@ -18,11 +18,14 @@ _MARKER = re.compile(r"\*\*|</?u>|</?i>|</?b>|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w
 _STYLE_OF = {"**": "bold", "<b>": "bold", "</b>": "bold", "<u>": "underline", "</u>": "underline",
              "<i>": "italic", "</i>": "italic", "*": "italic"}
 
+# A Markdown link, `[99.1](#)`: its text is printed, the brackets and the target are markup.
+_LINK = re.compile(r"\[(?=[^\[\]\n]*\]\([^()\s]*\))|\]\([^()\s]*\)")
+
 NIL_DASHES = frozenset("-–—_‒―")
 # A cell that holds only a footnote's mark ("*" with "* Less than 1." below the table): it stands
 # where a figure would, and says the figure is not printed.
 _FOOTNOTE_MARK = re.compile(r"[*†‡§¶]{1,3}")
-_MAY_HAVE_MARKUP = re.compile(r"[*<\\]")
+_MAY_HAVE_MARKUP = re.compile(r"[*<\\\[]")
 _SPACE = re.compile(r"[ \t\u00a0\u2000-\u200b]+")
 
 
@@ -47,7 +50,8 @@ def parse_runs(raw: str) -> tuple[Run, ...]:
     for start, end, style in tokens:
         if start > pos:
             runs.append(Run(text=raw[pos:start], **state))
-        state[style] = not state[style]
+        if style:  # a link's markup has no style of its own
+            state[style] = not state[style]
         pos = end
     if pos < len(raw):
         runs.append(Run(text=raw[pos:], **state))
@@ -73,8 +77,9 @@ def plain_offsets(raw: str) -> list[int]:
 
 
 def _balanced_markers(raw: str) -> list[tuple[int, int, str]]:
-    """Markers that open and close in order, as (start, end, style)."""
-    result: list[tuple[int, int, str]] = []
+    """Markers that open and close in order, as (start, end, style); a link's `[` and `](url)`
+    with the style ""."""
+    result: list[tuple[int, int, str]] = [(m.start(), m.end(), "") for m in _LINK.finditer(raw)]
     open_at: dict[str, tuple[int, int]] = {}
     for m in _MARKER.finditer(raw):
         token = m.group(0).lower()

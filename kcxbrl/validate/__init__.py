@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import json
 
-from kcxbrl.validate.arelle_adapter import ArelleMessage, ValidationReport, arelle_home, validate, validate_taxonomy
+from kcxbrl.validate.arelle_adapter import (
+    ArelleMessage, LoadedFact, ValidationReport, Viewer, arelle_home, load_facts, validate, validate_taxonomy,
+)
 
-__all__ = ["ArelleMessage", "ValidationReport", "arelle_home", "validate", "validate_taxonomy", "validation_json"]
+__all__ = [
+    "ArelleMessage", "LoadedFact", "ValidationReport", "Viewer", "arelle_home", "load_facts", "validate",
+    "validate_taxonomy", "validation_json",
+]
 
 
 def validation_json(report: ValidationReport) -> str:
     """NAME/validation.json: Arelle's messages and counts (no timings: the file is deterministic)."""
-    data = report.model_dump(mode="json", exclude={"seconds", "entry"})
+    data = report.model_dump(mode="json", exclude={"seconds", "viewer_seconds", "entry"})
     return json.dumps(data, indent=2, sort_keys=True) + "\n"

@@ -104,14 +104,17 @@ otherwise keep plugins enabled in later runs).
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import stat
 import threading
 import time
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote, urlsplit
 
 from pydantic import BaseModel
 
@@ -120,8 +123,11 @@ from kcxbrl.errors import KcxbrlError, display_name
 __all__ = [
     "ArelleHomeError",
     "ArelleMessage",
+    "LoadedFact",
     "ValidationReport",
+    "Viewer",
     "arelle_home",
+    "load_facts",
     "validate",
     "validate_taxonomy",
 ]
@@ -161,6 +167,8 @@ class ValidationReport(BaseModel, frozen=True):
     """Unsatisfied formula assertions (messages of category "assertion")."""
     assertion_results: dict[str, tuple[int, int]] = {}
     """Every formula assertion Arelle ran: id -> (evaluations satisfied, not satisfied)."""
+    viewer_seconds: float = 0.0
+    """Time spent writing the ixbrl-viewer page (not in ``seconds``)."""
 
     @property
     def ok(self) -> bool:
@@ -192,6 +200,35 @@ _RESULT_COUNTS = re.compile(
 )
 
 _REPORT_SUFFIXES = frozenset({".xbri", ".zip", ".xhtml", ".html", ".htm", ".xbrl"})
+# xBRL-JSON and the xBRL-CSV metadata file: loaded through Arelle's loadFromOIM plugin
+_OIM_SUFFIXES = frozenset({".json"})
+
+
+class Viewer(BaseModel, frozen=True):
+    """Where to write Workiva's ixbrl-viewer for a report, and its links."""
+
+    path: Path
+    """The viewer page (.html); its script, ixbrlviewer.js, is copied beside it."""
+    package_url: str | None = None
+    """The viewer's "filing documents" download link (relative to the page)."""
+    home_url: str | None = None
+    """The viewer's "Home" link (relative to the page), e.g. the build's review page."""
+    home_label: str = "Home"
+
+
+class LoadedFact(BaseModel, frozen=True):
+    """A fact as Arelle loaded it, in terms any form of the report shares (inline, xBRL-JSON,
+    xBRL-CSV): what loads from one must equal what loads from another."""
+
+    concept: str
+    """Clark notation, {namespace}local."""
+    period: str
+    """"start/end" or "@instant" (Arelle's datetimes: the end is the day after)."""
+    dimensions: tuple[tuple[str, str], ...]
+    unit: str | None
+    value: str | None
+    """Arelle's typed value as text (None for nil)."""
+    decimals: str | None
 
 _LOCK = threading.Lock()
 
@@ -351,13 +388,67 @@ def _close_file_source(file_source: Any) -> None:
         stream.close()
 
 
-def _run(entry: Path, *, export_json: Path | None, expect_report: bool) -> ValidationReport:
+def _csv_files(export_csv: Path) -> tuple[Path, Path]:
+    """The two files of an xBRL-CSV export named NAME.csv, as Arelle names them: the metadata
+    (NAME-metadata.json, the file to load) and the facts table (NAME-facts.csv)."""
+    base = export_csv.with_suffix("")
+    return base.with_name(base.name + "-metadata.json"), base.with_name(base.name + "-facts.csv")
+
+
+def _relocate_taxonomy(oim_file: Path, references_from: Path, indent: int, ensure_ascii: bool) -> None:
+    """Make the export's taxonomy references relative to where it is written: Arelle writes them
+    relative to the report it loaded (inside the package), so from the export's folder they would
+    point nowhere. `references_from` is the folder they resolve from (the unpacked report's)."""
+    data = json.loads(oim_file.read_text(encoding="utf-8"))
+    refs = data.get("documentInfo", {}).get("taxonomy", [])
+    moved = []
+    for ref in refs:
+        if urlsplit(ref).scheme or ref.startswith("/"):
+            moved.append(ref)  # absolute: the same from anywhere
+            continue
+        target = os.path.normpath(references_from / unquote(ref))
+        moved.append(quote(os.path.relpath(target, oim_file.parent).replace(os.sep, "/")))
+    data["documentInfo"]["taxonomy"] = moved
+    oim_file.write_text(json.dumps(data, indent=indent, ensure_ascii=ensure_ascii), encoding="utf-8")
+
+
+def _write_viewer(model: Any, viewer: Viewer) -> None:
+    """Workiva's ixbrl-viewer (the iXBRLViewerPlugin's builder) for a loaded report: viewer.path
+    with the report and its data, and the viewer's script copied beside it, so the page opens
+    from a local file with no network."""
+    from iXBRLViewerPlugin.constants import DEFAULT_VIEWER_PATH
+    from iXBRLViewerPlugin.iXBRLViewer import IXBRLViewerBuilder
+
+    features: dict[str, Any] = {"highlight_facts_on_startup": True}
+    if viewer.home_url:
+        features |= {"home_link_url": viewer.home_url, "home_link_label": viewer.home_label}
+    builder = IXBRLViewerBuilder(model.modelManager.cntlr, features=features)
+    builder.processModel(model)
+    script = Path(DEFAULT_VIEWER_PATH)
+    page = builder.createViewer(scriptUrl=script.name, showValidations=False, packageDownloadURL=viewer.package_url)
+    if page is None:
+        raise RuntimeError(f"ixbrl-viewer made no viewer for {viewer.path.name}")
+    page.save(str(viewer.path), copyScriptPath=script)
+    if not viewer.path.is_file() or not (viewer.path.parent / script.name).is_file():
+        raise RuntimeError(f"ixbrl-viewer did not write {viewer.path.name} and {script.name}")
+
+
+def _run(entry: Path, *, export_json: Path | None, expect_report: bool, export_csv: Path | None = None,
+         viewer: Viewer | None = None, references_from: Path | None = None) -> ValidationReport:
     entry = Path(entry)
     entry_str = str(entry.resolve()) if entry.exists() else str(entry)
     if export_json is not None:
         export_json = Path(export_json).resolve()
-        export_json.parent.mkdir(parents=True, exist_ok=True)
-        export_json.unlink(missing_ok=True)  # never mistake a stale export for a fresh one
+    if export_csv is not None:
+        export_csv = Path(export_csv).resolve()
+    written = ([export_json] if export_json else []) + (list(_csv_files(export_csv)) if export_csv else [])
+    for path in written:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)  # never mistake a stale export for a fresh one
+    if viewer is not None:
+        viewer = viewer.model_copy(update={"path": Path(viewer.path).resolve()})
+        viewer.path.unlink(missing_ok=True)
+    viewer_seconds = 0.0
 
     raw_messages: list[dict[str, Any]] = []
     fact_count = 0
@@ -411,11 +502,20 @@ def _run(entry: Path, *, export_json: Path | None, expect_report: bool) -> Valid
                     facts = model.factsInInstance
                     fact_count += len(facts)
                     fact_ids.update(f.id for f in facts if f.id)
+                    if export_csv is not None:
+                        from arelle.plugin.saveLoadableOIM import saveLoadableOIM
+
+                        saveLoadableOIM(model, str(export_csv))
+                    if viewer is not None and document.type != Type.INSTANCE:
+                        # timed apart: the viewer is a step of its own (the benchmark reports it alone)
+                        viewer_started = time.perf_counter()
+                        _write_viewer(model, viewer)
+                        viewer_seconds += time.perf_counter() - viewer_started
                 file_source = getattr(model, "fileSource", None)
                 model.close()
                 if file_source is not None:  # archives are not closed by model.close()
                     _close_file_source(file_source)
-        seconds = time.perf_counter() - started
+        seconds = time.perf_counter() - started - viewer_seconds
 
         report_types = {Type.INSTANCE, Type.INLINEXBRL, Type.INLINEXBRLDOCUMENTSET}
         dts_types = {Type.SCHEMA, Type.LINKBASE}
@@ -428,10 +528,14 @@ def _run(entry: Path, *, export_json: Path | None, expect_report: bool) -> Valid
     if not has_error and not any(t in wanted for t in loaded_types):
         what = "an XBRL report" if expect_report else "an XBRL taxonomy or report"
         kept.append(_synthetic("kcxbrl:notXbrl", f"{entry.name} did not load as {what}", entry))
-    if export_json is not None and not export_json.exists():
-        kept.append(
-            _synthetic("kcxbrl:oimExportFailed", f"xBRL-JSON export {export_json} was not written", entry)
-        )
+    for path in written:
+        if not path.exists():
+            kept.append(_synthetic("kcxbrl:oimExportFailed", f"OIM export {path} was not written", entry))
+        elif references_from is not None and path.suffix == ".json":
+            # the settings Arelle writes each with, so the file reads as Arelle wrote it
+            as_csv_metadata = export_json is None or path != export_json
+            _relocate_taxonomy(path, references_from, indent=2 if as_csv_metadata else 1,
+                               ensure_ascii=not as_csv_metadata)
 
     frozen_ids = frozenset(fact_ids)
     messages = tuple(_to_message(m, frozen_ids) for m in kept)
@@ -450,17 +554,91 @@ def _run(entry: Path, *, export_json: Path | None, expect_report: bool) -> Valid
         assertion_results=_assertion_results(raw_messages),
         fact_count=fact_count,
         seconds=round(seconds, 3),
+        viewer_seconds=round(viewer_seconds, 3),
     )
 
 
-def validate(entry: Path, *, export_json: Path | None = None) -> ValidationReport:
+def validate(entry: Path, *, export_json: Path | None = None, export_csv: Path | None = None,
+             viewer: Viewer | None = None, references_from: Path | None = None) -> ValidationReport:
     """Load and strictly validate ``entry`` (.xbri, .zip, .xhtml, .xbrl or .xsd) offline.
 
     Calculations 1.1 round-to-nearest, UTR, inconsistent duplicate facts and formula assertions
     are all checked (an unsatisfied assertion: a message of category "assertion").  With ``export_json`` the loaded report is also written as xBRL-JSON there.
+    With ``export_csv`` (NAME.csv) also as xBRL-CSV: NAME-metadata.json and NAME-facts.csv.
+    With ``references_from`` (the folder the report's relative references resolve from, e.g.
+    the unpacked report's), the exports' taxonomy references are rewritten to work from where
+    they are written. With ``viewer``, Workiva's ixbrl-viewer is written for the report
+    (``viewer_seconds``; a viewer that cannot be written raises RuntimeError).
     """
     entry = Path(entry)
-    return _run(entry, export_json=export_json, expect_report=entry.suffix.lower() in _REPORT_SUFFIXES)
+    return _run(entry, export_json=export_json, expect_report=entry.suffix.lower() in _REPORT_SUFFIXES,
+                export_csv=export_csv, viewer=viewer, references_from=references_from)
+
+
+def load_facts(entry: Path) -> tuple[ValidationReport, tuple[LoadedFact, ...]]:
+    """Load a report (.xbri, .xhtml) or an OIM export (xBRL-JSON NAME.json, or an xBRL-CSV
+    export's NAME-metadata.json) offline, without validating it, and return Arelle's messages
+    and its facts, sorted; for comparing the forms of one report."""
+    entry = Path(entry)
+    raw_messages: list[dict[str, Any]] = []
+    loaded: list[LoadedFact] = []
+    with _LOCK, _arelle_environment():
+        from arelle.api.Session import Session
+        from arelle.RuntimeOptions import RuntimeOptions
+
+        started = time.perf_counter()
+        options = RuntimeOptions(
+            entrypointFile=str(entry.resolve()),
+            plugins="loadFromOIM" if entry.suffix.lower() in _OIM_SUFFIXES else None,
+            workOffline=True,
+            disablePersistentConfig=True,
+            keepOpen=True,
+            logFile="logToStructuredMessage",
+        )
+        with Session() as session:
+            try:
+                session.run(options)
+            except Exception as exc:  # noqa: BLE001 - reported as a message, as in validate()
+                raw_messages.append(_synthetic("kcxbrl:arelleException", f"{type(exc).__name__}: {exc}", entry))
+            raw_messages[:0] = list(session.get_log_messages())
+            for model in list(session.get_models()):
+                loaded += [_loaded_fact(f) for f in model.factsInInstance]
+                file_source = getattr(model, "fileSource", None)
+                model.close()
+                if file_source is not None:
+                    _close_file_source(file_source)
+        seconds = time.perf_counter() - started
+    kept = [m for m in raw_messages if _category(str(m.get("levelname")), str(m.get("messageCode"))) is not None]
+    messages = tuple(_to_message(m, frozenset()) for m in kept)
+    counts = {c: sum(1 for m in messages if m.category == c) for c in ("error", "warning", "inconsistency", "assertion")}
+    report = ValidationReport(entry=str(entry), messages=messages, errors=counts["error"], warnings=counts["warning"],
+                              inconsistencies=counts["inconsistency"], assertions=counts["assertion"],
+                              fact_count=len(loaded), seconds=round(seconds, 3))
+    return report, tuple(sorted(loaded, key=lambda f: f.model_dump_json()))
+
+
+def _loaded_fact(fact: Any) -> LoadedFact:
+    context = fact.context
+    if context is None:
+        period, dimensions = "", ()
+    else:
+        period = (f"@{context.instantDatetime.isoformat()}" if context.isInstantPeriod
+                  else f"{context.startDatetime.isoformat()}/{context.endDatetime.isoformat()}")
+        dimensions = tuple(sorted((dim.clarkNotation, str(value.memberQname.clarkNotation if value.isExplicit
+                                                            else value.typedMember.stringValue))
+                                  for dim, value in context.qnameDims.items()))
+    unit = None
+    if fact.unit is not None:
+        numerators, denominators = fact.unit.measures
+        unit = "*".join(sorted(m.clarkNotation for m in numerators)) + (
+            "/" + "*".join(sorted(m.clarkNotation for m in denominators)) if denominators else "")
+    value = None if fact.isNil else fact.xValue
+    if isinstance(value, Decimal):  # 1200000 and 1200000.0 are one value
+        value = format(value.normalize(), "f")
+    elif value is not None:
+        value = str(value)
+    return LoadedFact(concept=fact.qname.clarkNotation, period=period, dimensions=dimensions, unit=unit,
+                      value=value, decimals=fact.decimals if fact.isNumeric else None)
 
 
 def validate_taxonomy(entry_xsd: Path) -> ValidationReport:

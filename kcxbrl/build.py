@@ -109,7 +109,7 @@ def build_one(path: Path, out: Path, taxonomy: Taxonomy, profile: IssuerProfile 
     if len(os.fsencode(f"{name}.xbri")) > 255:
         raise InputError(filing.document.file, None, "file name too long for the outputs (NAME.xbri)")
     try:
-        report = _stage_and_publish(filing, files, out, name, validate)
+        report = _stage_and_publish(filing, files, out, name, validate, viewer)
     except OSError as exc:
         if exc.filename is None:  # a write that failed (disk full): name the folder it was for
             raise OSError(exc.errno, exc.strerror, str(out / name)) from exc
@@ -121,7 +121,7 @@ def build_one(path: Path, out: Path, taxonomy: Taxonomy, profile: IssuerProfile 
 
 
 def _stage_and_publish(filing: Filing, files: dict[str, bytes], out: Path, name: str,
-                       validate: bool) -> validation.ValidationReport | None:
+                       validate: bool, viewer: bool) -> validation.ValidationReport | None:
     top = min(files).split("/", 1)[0]  # the package's top folder: the name made safe for URIs
     with staging(out) as tmp:
         write_tree(tmp, files)

@@ -8,12 +8,18 @@ lines; none changes a figure, a label's words (but `other_wordings`) or a header
 - split_paragraphs: the paragraph before every table broken mid-sentence by a blank line;
 - other_wordings: row labels as other US-GAAP issuers print them;
 - invisible_characters: NBSP, zero-width and bidi characters inside labels and figures;
-- spaces_for_tabs: four spaces where the table had a tab.
+- spaces_for_tabs: four spaces where the table had a tab;
+- minus_signs: negative figures as "−530" (the Unicode minus of HTML converters), not "(530)";
+- footnote_numbers: a footnote's number glued to a figure ("1,234(1)"), one row in six;
+- wrapped_text: paragraphs broken into lines of at most 80 characters;
+- markdown_tables: every table as a Markdown pipe table (a rule row under its header), as
+  Markdown converters print them (applied alone: it is another converter, not more damage).
 """
 
 from __future__ import annotations
 
 import re
+import textwrap
 
 from kcxbrl.read import parse_amount
 
@@ -158,10 +164,77 @@ def spaces_for_tabs(lines: list[str]) -> list[str]:
     return [line.replace("\t", "    ") for line in lines]
 
 
+def _map_figures(line: str, change) -> str:
+    """The line with each figure cell (after the label) passed through `change`."""
+    if "\t" not in line or not _has_figure(line):
+        return line
+    cells = _cells(line)
+    return "\t".join([cells[0], *(change(c) if c.strip() and parse_amount(c.strip()) is not None
+                                   and not _YEAR.match(c.strip()) else c for c in cells[1:])])
+
+
+def minus_signs(lines: list[str]) -> list[str]:
+    def change(cell: str) -> str:
+        m = re.fullmatch(r"(\s*)\((\d[\d,.]*)\)(\s*)", cell)
+        return f"{m.group(1)}\u2212{m.group(2)}{m.group(3)}" if m else cell
+    return [_map_figures(line, change) for line in lines]
+
+
+def footnote_numbers(lines: list[str]) -> list[str]:
+    out, rows = [], 0
+    for line in lines:
+        if "\t" in line and _has_figure(line):
+            rows += 1
+            if rows % 6 == 0:
+                done: list[bool] = []
+
+                def change(cell: str) -> str:
+                    if done or not re.search(r"\d$", cell.strip()):
+                        return cell
+                    done.append(True)
+                    return cell.rstrip() + "(1)"
+                line = _map_figures(line, change)
+        out.append(line)
+    return out
+
+
+def wrapped_text(lines: list[str]) -> list[str]:
+    out = []
+    for line in lines:
+        # prose (a sentence's end in it), not a table row whose cells lost their tabs
+        if "\t" not in line and len(line) > 80 and re.search(r"[a-z)%]\.(\s|$)", line):
+            out += textwrap.wrap(line, 80, break_long_words=False, break_on_hyphens=False)
+        else:
+            out.append(line)
+    return out
+
+
+def markdown_tables(lines: list[str]) -> list[str]:
+    out = list(lines)
+    for start, data, last in reversed(tables(lines)):
+        body = [line for line in lines[start:last + 1] if line.strip()]
+        width = max(len(_cells(line)) for line in body)
+        piped = []
+        for k in range(start, last + 1):
+            if not lines[k].strip():
+                continue
+            cells = _cells(lines[k]) + [""] * (width - len(_cells(lines[k])))
+            piped.append("| " + " | ".join(c.strip() for c in cells) + " |")
+            if k == max(data - 1, start):
+                piped.append("|" + "|".join(["---"] * width) + "|")
+        out[start:last + 1] = piped
+    return out
+
+
 DAMAGES = {
     "page_breaks": page_breaks,
     "split_paragraphs": split_paragraphs,
     "other_wordings": other_wordings,
     "invisible_characters": invisible_characters,
     "spaces_for_tabs": spaces_for_tabs,
+    "minus_signs": minus_signs,
+    "footnote_numbers": footnote_numbers,
+    "wrapped_text": wrapped_text,
+    "markdown_tables": markdown_tables,
 }
+ALONE = {"markdown_tables"}  # another converter's print, not combined with the others

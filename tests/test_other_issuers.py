@@ -258,7 +258,8 @@ def test_profile_init_writes_a_starting_profile_that_loads(tmp_path):
 # ---------------------------------------------------------------- the second issuer, damaged
 
 
-BILI_DAMAGES = ["page_breaks", "split_paragraphs", "invisible_characters", "spaces_for_tabs"]
+BILI_DAMAGES = ["page_breaks", "split_paragraphs", "invisible_characters", "spaces_for_tabs", "minus_signs",
+                "footnote_numbers", "wrapped_text"]
 
 
 def _bili_tagging(lines: list[str]):
@@ -272,7 +273,7 @@ def _bili_tagging(lines: list[str]):
     return tagging, check(document, tagging, profile.taxonomy)
 
 
-@pytest.mark.parametrize("damage_name", [*BILI_DAMAGES, "all"])
+@pytest.mark.parametrize("damage_name", [*BILI_DAMAGES, "markdown_tables", "all"])
 def test_a_damaged_copy_of_the_second_issuer_gives_its_clean_facts(damage_name):
     import damage
 

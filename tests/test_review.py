@@ -121,7 +121,7 @@ def test_review_page_lists_every_report(tmp_path, capsys):
     assert "[1/2]" not in output.err  # progress only on a terminal
     summary = output.out.strip().splitlines()[-1]
     assert summary.startswith("2 documents, 2 packages written, ")
-    assert summary.endswith("exit 0 (packages written and valid (findings are reported, not fatal))")
+    assert summary.endswith("exit 0 (packages written and valid; findings are reported, not fatal)")
     page = (tmp_path / "index.html").read_text(encoding="utf-8")
     for sample in samples:
         name = sample.stem

@@ -63,16 +63,18 @@ def normalise_lines(lines: list[str]) -> tuple[list[str], dict[int, tuple[int, .
 
 
 def normalise_line(line: str) -> tuple[str, tuple[int, ...] | None]:
-    if _UNUSUAL.search(line) is None and "  " not in line:
+    piped = _pipe_row(line)
+    if piped is None and _UNUSUAL.search(line) is None and "  " not in line:
         return line, None
     chars: list[str] = []
     columns: list[int] = []
-    for column, char in enumerate(line.translate(_SPACE_LIKE)):
+    for char, column in piped if piped is not None else zip(line, range(len(line))):
+        char = char.translate(_SPACE_LIKE)
         if not _INVISIBLE.match(char):
             chars.append(char)
             columns.append(column)
     text = "".join(chars)
-    gaps = _cell_gaps(text)
+    gaps = _cell_gaps(text) if piped is None else []
     if gaps:
         out: list[str] = []
         out_columns: list[int] = []
@@ -88,6 +90,36 @@ def normalise_line(line: str) -> tuple[str, tuple[int, ...] | None]:
     if text == line:
         return line, None
     return text, tuple(columns)
+
+
+# A Markdown table row ("| Revenues | 2,349,227 | 1,891,812 |") and its rule row ("|---|--:|").
+_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_PIPE_RULE = re.compile(r"^\s*:?-{3,}:?\s*$")
+
+
+def _pipe_row(line: str) -> list[tuple[str, int]] | None:
+    """A Markdown table row as (character, file column) pairs of a tab-separated row (cells
+    stripped, the outer bars dropped); a rule row as no characters; None for any other line."""
+    if not _PIPE_ROW.match(line) or line.count("|") < 3:
+        return None
+    first, last = line.index("|"), line.rindex("|")
+    cells, start = [], first + 1
+    for k in range(first + 1, last + 1):
+        if line[k] == "|":
+            cells.append((start, k))
+            start = k + 1
+    if all(_PIPE_RULE.match(line[a:b]) for a, b in cells):
+        return []
+    out: list[tuple[str, int]] = []
+    for n, (a, b) in enumerate(cells):
+        while a < b and line[a].isspace():
+            a += 1
+        while b > a and line[b - 1].isspace():
+            b -= 1
+        if n:
+            out.append(("\t", a))
+        out += [(line[k], k) for k in range(a, b)]
+    return out
 
 
 def _plain(text: str) -> str:

@@ -120,11 +120,15 @@ def plain(raw: str) -> str:
 # currency; the figure is the digits.
 _CURRENCY_SIGN = r"(?:US\$|USD|RMB|CNY|\$)"
 _AMOUNT = re.compile(
-    r"""^(?P<cur1>""" + _CURRENCY_SIGN + r""")?\s*(?P<open>\()?\s*(?P<cur2>""" + _CURRENCY_SIGN + r""")?\s*(?P<minus>[-–])?\s*
+    r"""^(?P<cur1>""" + _CURRENCY_SIGN + r""")?\s*(?P<open>\()?\s*(?P<cur2>""" + _CURRENCY_SIGN + r""")?\s*(?P<minus>[-–\u2212])?\s*
         (?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?
         \s*(?P<close>\))?\s*(?P<pct>%)?\s*(?P<close2>\))?$""",
     re.VERBOSE,
 )
+
+
+# A footnote's number glued to a figure ("1,234(1)", "1,234¹"): no part of the figure.
+_GLUED_FOOTNOTE = re.compile(r"(?<=[\d)%])\s?(?:\(\d{1,2}\)|[¹²³⁴⁵⁶⁷⁸⁹]+)$")
 
 
 def is_footnote_mark(text: str) -> bool:
@@ -142,7 +146,7 @@ def parse_amount(text: str) -> tuple[Decimal | None, int, bool] | None:
     Returns None when `text` is not a figure; a nil dash gives (None, 0, False).
     "(1,573,433)" -> -1573433; "-18.7 %" -> -18.7 percent; "(52.1)%" -> -52.1 percent.
     """
-    t = text.strip()
+    t = _GLUED_FOOTNOTE.sub("", text.strip())
     if is_nil(t):
         return (None, 0, False)
     m = _AMOUNT.match(t)

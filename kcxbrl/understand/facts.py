@@ -105,7 +105,7 @@ def _table_facts_oriented(table: AnalysedTable, kind: TableKind, table_orientati
         else:
             orientation = rule.orientation or label_orientation(row.label) or kind.orientation_for(row.section)
         if row.columns is None:
-            if table.columns:  # placed later, by the document's other figures (realign.py), or reported
+            if table.columns and not row.unreadable:  # placed later, by the document's other figures (realign.py), or reported
                 unplaced.append(Unplaced(row=row, header=table.columns, facts_for=partial(
                     _row_facts, row, rule, concept_name, orientation, table.scale, kind.role, taxonomy)))
             continue

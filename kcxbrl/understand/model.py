@@ -68,7 +68,8 @@ class TableRow(Frozen):
     amounts: tuple[Amount, ...]
     note: str | None = None  # a note reference printed in a Notes column
     columns: tuple[Column, ...] | None = None  # the column of each amount, None when unknown
-    alignment: str = "header"  # how columns were decided: header / realigned / unaligned / none
+    alignment: str = "header"  # how columns were decided: header / realigned / unaligned / none / unreadable
+    unreadable: str | None = None  # a cell that is neither a figure nor a note reference: the row is not placed
 
 
 class AnalysedTable(Frozen):

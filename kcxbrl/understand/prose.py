@@ -78,6 +78,10 @@ def _at_file_column(figure: ProseFigure, block: Paragraph) -> ProseFigure:
     return figure.model_copy(update={"ref": ref, "fact": fact})
 
 
+_WRAPPED = re.compile(r"[^.!?:;\s]\s*$")  # a line that does not end a sentence
+_BULLET = re.compile(r"^\s*(?:[-•·*–]\s|\(?[a-z0-9]{1,2}[.)]\s)")
+
+
 def _logical_lines(block: Paragraph) -> list[tuple[str, list[tuple[int, int]]]]:
     """The paragraph's lines, a line and the one after the blank lines the reader kept inside a
     paragraph broken mid-sentence joined by a space: (text, [(offset in text, source line)])."""
@@ -85,9 +89,10 @@ def _logical_lines(block: Paragraph) -> list[tuple[str, list[tuple[int, int]]]]:
     gap = False
     for offset, runs in enumerate(block.lines):
         text, line = "".join(run.text for run in runs), block.ref.line + offset
-        if not runs:
+        if not runs or not text.strip():
             gap = bool(result)
-        elif gap:
+        elif gap or (result and _WRAPPED.search(result[-1][0]) and not _BULLET.match(text)):
+            # a line broken mid-sentence (text wrapped at a fixed width) goes on on the next
             joined, starts = result[-1]
             result[-1] = (joined + " " + text, starts + [(len(joined) + 1, line)])
             gap = False

@@ -311,11 +311,11 @@ def period_start(end: date, months: int) -> date:
 # ---------------------------------------------------------------- rows
 
 
-def _row_amounts(row: Row, notes_column: int | None) -> tuple[tuple[Amount, ...], str | None, bool]:
-    """Figures of a row (in order), its note reference, and whether a cell was unreadable."""
+def _row_amounts(row: Row, notes_column: int | None) -> tuple[tuple[Amount, ...], str | None, str | None]:
+    """Figures of a row (in order), its note reference, and the first cell that is neither."""
     amounts: list[Amount] = []
     note = None
-    unreadable = False
+    unreadable: str | None = None
     for index, cell in enumerate(row.cells[1:], start=1):
         text = cell.text
         if not text:
@@ -330,7 +330,7 @@ def _row_amounts(row: Row, notes_column: int | None) -> tuple[tuple[Amount, ...]
             continue
         parsed = parse_amount(text)
         if parsed is None:
-            unreadable = True
+            unreadable = unreadable or text
             continue
         value, decimals, percent = parsed
         amounts.append(Amount(text=text, value=value, decimals=decimals, percent=percent, ref=cell.ref))
@@ -413,10 +413,12 @@ def align_rows(rows: list[TableRow], columns: tuple[Column, ...], rate: Decimal 
     """Give each row's figures their columns; rows that the header does not fit are placed by
     the RMB/US$ rate when exactly one arrangement agrees, and left unplaced otherwise."""
     by_length: dict[int, list[int]] = {}
-    for k, row in enumerate(rows):
-        if row.amounts:
-            by_length.setdefault(len(row.amounts), []).append(k)
     result = list(rows)
+    for k, row in enumerate(rows):
+        if row.unreadable:
+            result[k] = row.model_copy(update={"columns": None, "alignment": "unreadable"})
+        elif row.amounts:
+            by_length.setdefault(len(row.amounts), []).append(k)
     for count, members in by_length.items():
         if count == len(columns) and columns:
             for k in members:
@@ -504,10 +506,14 @@ def analyse_table(index: int, table: Table, ctx: TableContext, kind: str | None)
         if m:  # "Operating expenses: Selling and marketing expenses" ran together
             section, label = normalise_label(m.group(1)), m.group(2)
         if unreadable and kind is not None:
+            # its other figures cannot be given columns with certainty (one of them may be this
+            # cell): the row is not tagged rather than tagged one column off
             findings.append(Finding(severity="warning", code="table.unreadableCell",
-                                    message=f"row '{label}' has a cell that is neither a figure nor a note reference",
+                                    message=(f"row '{label}' has a cell that is neither a figure nor a note reference "
+                                             f"('{unreadable[:20]}'); its figures are not tagged"),
                                     ref=row.cells[0].ref))
-        table_rows.append(TableRow(line=row.line, label=label, section=section, amounts=amounts, note=note))
+        table_rows.append(TableRow(line=row.line, label=label, section=section, amounts=amounts, note=note,
+                                   unreadable=unreadable))
 
     columns = _currencies_from_signs(columns, table_rows, ctx.title)
     if ctx.measures:  # a column whose figures carry "%" is a column of percentages ("100" in its total too)

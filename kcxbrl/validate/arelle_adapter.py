@@ -429,8 +429,13 @@ def _write_viewer(model: Any, viewer: Viewer) -> None:
     if page is None:
         raise RuntimeError(f"ixbrl-viewer made no viewer for {viewer.path.name}")
     page.save(str(viewer.path), copyScriptPath=script)
-    if not viewer.path.is_file() or not (viewer.path.parent / script.name).is_file():
+    copied = viewer.path.parent / script.name
+    if not viewer.path.is_file() or not copied.is_file():
         raise RuntimeError(f"ixbrl-viewer did not write {viewer.path.name} and {script.name}")
+    # the plugin copies the script with its installed mode: give it a new file's (the umask's)
+    umask = os.umask(0)
+    os.umask(umask)
+    copied.chmod(0o666 & ~umask)
 
 
 def _run(entry: Path, *, export_json: Path | None, expect_report: bool, export_csv: Path | None = None,

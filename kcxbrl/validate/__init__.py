@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 
-from kcxbrl.validate.arelle_adapter import ArelleMessage, ValidationReport, arelle_home, validate, validate_taxonomy
+from kcxbrl.validate.arelle_adapter import (
+    ArelleMessage, ValidationReport, arelle_home, preload, validate, validate_taxonomy,
+)
 
-__all__ = ["ArelleMessage", "ValidationReport", "arelle_home", "validate", "validate_taxonomy", "validation_json"]
+__all__ = ["ArelleMessage", "ValidationReport", "arelle_home", "preload", "validate", "validate_taxonomy", "validation_json"]
 
 
 def validation_json(report: ValidationReport) -> str:

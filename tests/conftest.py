@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kcxbrl.build import BuildResult, build_one
+from kcxbrl.build import BuildResult, build_all, default_jobs
 from kcxbrl.cli import bundled_samples
 from kcxbrl.profile import load_profile
 from kcxbrl.dts import default_taxonomy
@@ -68,8 +68,9 @@ def built(tmp_path_factory) -> dict[str, Built]:
     out = tmp_path_factory.mktemp("build")
     taxonomy, profile = default_taxonomy(), load_profile("kingsoft-cloud")
     results = {}
-    for path in bundled_samples():
-        result = build_one(path, out, taxonomy, profile)
+    # built at once in worker processes (kcxbrl build --jobs), as tests/test_parallel.py checks
+    for outcome in build_all(bundled_samples(), out, taxonomy, profile, jobs=default_jobs()):
+        result = outcome.result()
         oim = json.loads((result.folder / f"{result.name}.json").read_text(encoding="utf-8"))
         results[result.name] = Built(result=result, oim=oim)
     return results

@@ -20,7 +20,7 @@ from typing import TextIO
 
 from kcxbrl import __version__
 from kcxbrl import validate as validation
-from kcxbrl.build import BuildResult, build_one
+from kcxbrl.build import BuildResult, build_all, default_jobs
 from kcxbrl.check import ReportedFact, comparative_findings, load_report, reported_facts
 from kcxbrl.dts import default_taxonomy
 from kcxbrl.errors import KcxbrlError, display_name
@@ -122,11 +122,18 @@ def cmd_build(args: argparse.Namespace, console: Console) -> int:
     status = EXIT_OK
     output_failed = False
     built: list[BuildResult] = []
-    for number, path in enumerate(inputs, start=1):
+    try:
+        outcomes = build_all(inputs, out, taxonomy, profile, jobs=args.jobs or default_jobs(), scheduler=args.scheduler,
+                             tag_all_prose=args.tag_all_prose, viewer=not args.no_viewer)
+    except KcxbrlError as exc:  # a scheduler that cannot be reached
+        console.err(f"error: {exc}")
+        return EXIT_UNUSABLE
+    for number, outcome in enumerate(outcomes, start=1):
         _Interrupts.check()
+        path = outcome.path
         console.progress(f"[{number}/{len(inputs)}] {display_name(path.stem)}")
         try:
-            result = build_one(path, out, taxonomy, profile, tag_all_prose=args.tag_all_prose, viewer=not args.no_viewer)
+            result = outcome.result()
         except KcxbrlError as exc:
             console.err(f"error: {exc}")
             status = max(status, EXIT_UNUSABLE)
@@ -400,6 +407,11 @@ def parser() -> argparse.ArgumentParser:
                         "carries inconsistent duplicates; by default such a figure is reported and left untagged)")
     b.add_argument("--no-viewer", action="store_true",
                    help="do not write NAME/viewer.html (Workiva's ixbrl-viewer, opens offline; about 0.2 s a document)")
+    b.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="documents built at once, in worker processes (default: the cores available; 1: one after another)")
+    b.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
+                   help="build each document as a task on this Dask distributed scheduler (pip install 'kcxbrl[dask]'; "
+                        "--out must be a folder the workers share)")
     b.set_defaults(func=cmd_build)
     c = command("check", "compare built reports across documents (no rebuilding)")
     c.add_argument("paths", nargs="+", metavar="PATH", help="output/NAME folders, NAME.xbri packages, or a folder of them")

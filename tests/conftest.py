@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
-from kcxbrl.build import BuildResult, build_one
+from kcxbrl.build import BuildResult, build_all, default_jobs
 from kcxbrl.cli import bundled_samples
 from kcxbrl.profile import load_profile
 from kcxbrl.dts import default_taxonomy
@@ -65,11 +67,26 @@ def _oim_unit(unit: str) -> str:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> dict[str, Built]:
-    out = tmp_path_factory.mktemp("build")
+    """The five samples, built once per test run: with pytest-xdist (pyproject's addopts), the
+    first worker to get here builds them into the folder the workers share and the others read
+    its results (the built folders are read-only for the tests: a test that changes a report
+    copies it first)."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        results = _build_samples(tmp_path_factory.mktemp("build"))
+    else:
+        shared = tmp_path_factory.getbasetemp().parent
+        with FileLock(str(shared / "built.lock")):
+            index = shared / "built.json"
+            if index.is_file():
+                results = [BuildResult.model_validate_json(line) for line in index.read_text(encoding="utf-8").splitlines()]
+            else:
+                results = _build_samples(shared / "build")
+                index.write_text("".join(r.model_dump_json() + "\n" for r in results), encoding="utf-8")
+    return {r.name: Built(result=r, oim=json.loads((r.folder / f"{r.name}.json").read_text(encoding="utf-8")))
+            for r in results}
+
+
+def _build_samples(out: Path) -> list[BuildResult]:
     taxonomy, profile = default_taxonomy(), load_profile("kingsoft-cloud")
-    results = {}
-    for path in bundled_samples():
-        result = build_one(path, out, taxonomy, profile)
-        oim = json.loads((result.folder / f"{result.name}.json").read_text(encoding="utf-8"))
-        results[result.name] = Built(result=result, oim=oim)
-    return results
+    # built at once in worker processes (kcxbrl build --jobs), as tests/test_parallel.py checks
+    return [outcome.result() for outcome in build_all(bundled_samples(), out, taxonomy, profile, jobs=default_jobs())]

@@ -33,7 +33,7 @@ _DATE_CONTEXT = re.compile(
 def coverage(document: Document, tagging: Tagging) -> dict:
     tagged_cells = {(f.source.line, f.source.column) for f in tagging.facts}
     unmapped = {f.ref.line for f in tagging.findings if f.code == "mapping.unmappedRow"}
-    prose = tagging.prose
+    prose = {(p.ref.line, p.ref.column): p for p in tagging.prose}  # once, not per paragraph
     untagged: list[dict] = []
     tables = iter(tagging.tables)
     for block in document.blocks:
@@ -99,8 +99,7 @@ def _table_rule(header: bool, analysed: AnalysedTable, row, cell, unmapped: set[
     return "table.other"
 
 
-def _paragraph_tokens(block: Paragraph, prose: tuple[ProseFigure, ...]) -> list[dict]:
-    by_position = {(p.ref.line, p.ref.column): p for p in prose}
+def _paragraph_tokens(block: Paragraph, by_position: dict[tuple[int, int], ProseFigure]) -> list[dict]:
     out = []
     for offset, runs in enumerate(block.lines):
         line = block.ref.line + offset

@@ -102,12 +102,14 @@ def sum_checks(facts: Iterable[Fact], taxonomy: Taxonomy, rate: Decimal | None =
 
     found: list[Finding] = []
     seen: set[tuple] = set()
+    on_axis = {(c, axis) for c, context, _ in groups for axis, _ in context.dimensions}  # breakdowns there can be
+    by_concept: dict[str, list[tuple[str, Context, str]]] = {}  # the groups of a sum's total, in order
+    for key in groups:
+        by_concept.setdefault(key[0], []).append(key)
     for role in taxonomy.roles:
         for summation in role.calc:
             items = [(item, weight) for item, weight in summation.items if (role.id, summation.total, item) not in blocked]
-            for concept, context, unit in list(groups):
-                if concept != summation.total:
-                    continue
+            for concept, context, unit in by_concept.get(summation.total, ()):
                 keys = [((item, context, unit), weight) for item, weight in items if (item, context, unit) in groups]
                 if not consistent[(concept, context, unit)] or not keys or any(not consistent[key] for key, _ in keys):
                     continue
@@ -135,7 +137,7 @@ def sum_checks(facts: Iterable[Fact], taxonomy: Taxonomy, rate: Decimal | None =
             if len(axis.members) < 2:
                 continue
             for concept, context, unit in list(groups):
-                if any(a == axis_name for a, _ in context.dimensions):
+                if (concept, axis_name) not in on_axis or any(a == axis_name for a, _ in context.dimensions):
                     continue
                 member_keys = [(concept, Context(period=context.period, dimensions=tuple(sorted(context.dimensions + ((axis_name, m),)))), unit)
                                for m in axis.members]

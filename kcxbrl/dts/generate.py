@@ -386,10 +386,17 @@ MSG = "http://xbrl.org/2010/message"
 LABEL_2008 = "http://xbrl.org/2008/label"
 XFI = "http://www.xbrl.org/2008/function/instance"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
+# The precision logic is written once, as custom functions (Formula custom function
+# implementations, cfi) that every assertion calls: Arelle compiles each XPath expression with a
+# slow parser, so one short call per use instead of the logic spelled out in every variable.
+FUNCTIONS = "https://kcxbrl.org/taxonomy/2026/function"
+FUNCTIONS_PREFIX = "kcxf"
+CFI = "http://xbrl.org/2010/custom-function"
+ARC_FUNCTION_IMPLEMENTATION = "http://xbrl.org/arcrole/2010/function-implementation"
 # every prefix the XPath expressions and QName contents use is declared on the linkbase root
 FORMULA_NSMAP = {"link": LINK, "xlink": XLINK, "xsi": XSI, "generic": GEN, "va": VA, "variable": VARIABLE,
                  "cf": CF, "df": DF, "pf": PF, "msg": MSG, "label": LABEL_2008, "xfi": XFI, "xs": XS,
-                 PREFIX: NAMESPACE}
+                 "cfi": CFI, FUNCTIONS_PREFIX: FUNCTIONS, PREFIX: NAMESPACE}
 FORMULA_SCHEMAS = (
     (GEN, "http://www.xbrl.org/2008/generic-link.xsd"),
     (VA, "http://www.xbrl.org/2008/value-assertion.xsd"),
@@ -399,6 +406,7 @@ FORMULA_SCHEMAS = (
     (PF, "http://www.xbrl.org/2008/period-filter.xsd"),
     (MSG, "http://www.xbrl.org/2010/generic-message.xsd"),
     (LABEL_2008, "http://www.xbrl.org/2008/generic-label.xsd"),
+    (CFI, "http://www.xbrl.org/2010/custom-function-implementation.xsd"),
 )
 ROLE_GENERIC_LINK = "http://www.xbrl.org/2008/role/link"
 ROLE_MESSAGE = "http://www.xbrl.org/2010/role/message"
@@ -417,27 +425,34 @@ FORMULA_ARCROLE_REFS = (
     (ARC_VARIABLE_FILTER, "http://www.xbrl.org/2008/variable.xsd#variable-filter"),
     (ARC_UNSATISFIED_MESSAGE, "http://www.xbrl.org/2010/validation-message.xsd#assertion-unsatisfied-message"),
     (ARC_ELEMENT_LABEL, "http://www.xbrl.org/2008/generic-label.xsd#element-label"),
+    (ARC_FUNCTION_IMPLEMENTATION, "http://www.xbrl.org/2010/custom-function-implementation.xsd#cfi-implementation"),
 )
 NOT_PRINTED_DECIMALS = 99  # stands for decimals="INF" (exact): half a unit of 10^-99 is 0
 
+_DECIMALS = (f"for $f in $facts return (if (string(xfi:decimals($f)) eq 'INF') then {NOT_PRINTED_DECIMALS} "
+             "else xs:integer(xfi:decimals($f)))")
+# name -> (output type, steps (name, XPath), output XPath, what it gives); input: $facts, the
+# printings of one figure (a fact variable bound as a sequence, duplicates included). Arelle
+# atomizes a custom function's output, so the most precise printing is given by its position.
+FUNCTION_DEFINITIONS = {
+    "mostPrecise": ("xs:integer", (("decimals", _DECIMALS),),
+                    "if (empty($facts)) then 0 else index-of($decimals, max($decimals))[1]",
+                    "the position of the first of the most precise printings of one figure (0: none)"),
+    "value": ("xs:decimal", (),
+              "if (empty($facts[2])) then (if (empty($facts)) then 0 else xs:decimal($facts)) "
+              f"else xs:decimal($facts[{FUNCTIONS_PREFIX}:mostPrecise($facts)])",
+              "the figure's value at its most precise printing; 0 for a figure not printed"),
+    "halfUnit": ("xs:decimal", (("top", f"max({_DECIMALS})"),),
+                 f"if (empty($facts) or $top ge {NOT_PRINTED_DECIMALS}) then 0 "
+                 "else xs:decimal(xs:double(concat('5E', string(-1 - $top))))",
+                 "half a unit of the last digit of the figure's most precise printing, 0.5 x 10^-decimals "
+                 "(0 for a figure not printed or exact; XPath 2.0 has no power function: the double "
+                 "5E(-decimals-1) is spelled out)"),
+}
 
-def _decimals(fact: str) -> str:
-    """XPath: the decimals of a fact as an integer (xfi:decimals gives the string INF for exact)."""
-    return (f"(if (string(xfi:decimals({fact})) eq 'INF') then {NOT_PRINTED_DECIMALS} "
-            f"else xs:integer(xfi:decimals({fact})))")
 
-
-def _most_precise(facts: str) -> str:
-    """XPath: of the printings of one figure (duplicates), the first of the most precise."""
-    return f"({facts}[{_decimals('.')} eq max(for $f in {facts} return {_decimals('$f')})])[1]"
-
-
-def _half_unit(fact: str) -> str:
-    """XPath: half a unit of the fact's last printed digit, 0.5 x 10^-decimals (XPath 2.0 has
-    no power function: the double 5E(-decimals-1) is spelled out)."""
-    d = _decimals(fact)
-    return (f"(if ({d} ge {NOT_PRINTED_DECIMALS}) then 0 "
-            f"else xs:decimal(xs:double(concat('5E', string(-1 - {d})))))")
+def _call(function: str, facts: str) -> str:
+    return f"{FUNCTIONS_PREFIX}:{function}({facts})"
 
 
 def _sum_expression(assertion: ValueAssertion) -> str:
@@ -450,8 +465,9 @@ def _sum_expression(assertion: ValueAssertion) -> str:
 
 def _message_text(assertion: ValueAssertion) -> str:
     """The message with {name} placeholders turned into XPath expressions over the variables."""
-    special = {"context": f"string($_{assertion.total.name}Fact/@contextRef)",
-               "unit": f"string($_{assertion.total.name}Fact/@unitRef)"}
+    facts = f"$_{assertion.total.name}Facts"
+    total = f"{facts}[{_call('mostPrecise', facts)}]"
+    special = {"context": f"string({total}/@contextRef)", "unit": f"string({total}/@unitRef)"}
 
     def expression(match: re.Match[str]) -> str:
         name = match.group(1)
@@ -461,26 +477,27 @@ def _message_text(assertion: ValueAssertion) -> str:
 
 
 def formula_variables(assertion: ValueAssertion) -> dict[str, str]:
-    """The general variables of an assertion, by name, in evaluation order (XPath)."""
+    """The general variables of an assertion, by name, in evaluation order (XPath): each term's
+    value at its most precise printing, the difference and the rounding tolerance (half a unit
+    of every figure's last printed digit)."""
     variables: dict[str, str] = {}
     for term in assertion.terms:
-        variables[f"_{term.name}Fact"] = _most_precise(f"$_{term.name}Facts")
-    for term in assertion.terms:
-        fact = f"$_{term.name}Fact"
-        variables[term.name] = f"if (empty({fact})) then 0 else xs:decimal({fact})"
-    facts = ", ".join(f"$_{t.name}Fact" for t in assertion.terms)
+        variables[term.name] = _call("value", f"$_{term.name}Facts")
     variables["difference"] = f"${assertion.total.name} - ({_sum_expression(assertion)})"
-    variables["tolerance"] = f"sum(for $f in ({facts}) return {_half_unit('$f')})"
+    variables["tolerance"] = " + ".join(_call("halfUnit", f"$_{t.name}Facts") for t in assertion.terms)
     return variables
 
 
-def build_formulas(tax: Taxonomy, assertions: tuple[ValueAssertion, ...] | None = None) -> bytes:
+def build_formulas(tax: Taxonomy, assertions: tuple[ValueAssertion, ...] | None = None, *,
+                   functions: bool = True) -> bytes:
     """One generic link with a value assertion per entry of formulas.toml.
 
     Each term is a fact variable (concept filter, explicit-dimension filters, for instant terms a
     period filter on the duration term) bound as a sequence of all printings of the figure
-    (@matches: duplicates included); general variables pick the most precise printing, its
-    value, and the rounding tolerance; the test compares |difference| with the tolerance."""
+    (@matches: duplicates included); general variables take each figure's value at its most
+    precise printing, the difference and the rounding tolerance, through the custom functions
+    of FUNCTION_DEFINITIONS (declared here when `functions`; an issuer's linkbase uses the
+    base's); the test compares |difference| with the tolerance."""
     root = etree.Element(_q(LINK, "linkbase"), nsmap={**FORMULA_NSMAP, **tax.namespaces})
     root.set(_q(XSI, "schemaLocation"), " ".join(f"{ns} {loc}" for ns, loc in FORMULA_SCHEMAS))
     for uri, href in FORMULA_ROLE_REFS:
@@ -488,10 +505,29 @@ def build_formulas(tax: Taxonomy, assertions: tuple[ValueAssertion, ...] | None 
     for uri, href in FORMULA_ARCROLE_REFS:
         etree.SubElement(root, _q(LINK, "arcroleRef"), {"arcroleURI": uri, _q(XLINK, "type"): "simple", _q(XLINK, "href"): href})
     link = etree.SubElement(root, _q(GEN, "link"), {_q(XLINK, "type"): "extended", _q(XLINK, "role"): ROLE_GENERIC_LINK})
+    if functions:
+        for name, definition in FUNCTION_DEFINITIONS.items():
+            _custom_function(link, name, *definition)
     axes = tax.axis_domains()
     for assertion in tax.assertions if assertions is None else assertions:
         _value_assertion(link, assertion, axes, tax)
     return _xml(root)
+
+
+def _custom_function(link: etree._Element, name: str, output: str, steps: tuple[tuple[str, str], ...],
+                     result: str, description: str) -> None:
+    """A custom function's signature (one input, $facts: the printings of a figure), its
+    implementation and the arc between them."""
+    label = f"function_{name}"
+    signature = _resource(link, _q(VARIABLE, "function"), label, name=f"{FUNCTIONS_PREFIX}:{name}", output=output)
+    etree.SubElement(signature, _q(VARIABLE, "input"), type="item()*")
+    signature.addprevious(etree.Comment(f" {FUNCTIONS_PREFIX}:{name}($facts): {description} "))
+    implementation = _resource(link, _q(CFI, "implementation"), f"{label}_implementation")
+    etree.SubElement(implementation, _q(CFI, "input"), name="facts")
+    for step, expression in steps:
+        etree.SubElement(implementation, _q(CFI, "step"), name=step).text = expression
+    etree.SubElement(implementation, _q(CFI, "output")).text = result
+    _generic_arc(link, _q(GEN, "arc"), ARC_FUNCTION_IMPLEMENTATION, label, f"{label}_implementation")
 
 
 def _resource(link: etree._Element, tag: str, label: str, **attrs: str) -> etree._Element:
@@ -597,7 +633,7 @@ def issuer_files(tax: Taxonomy) -> dict[str, bytes]:
         names["def"]: _issuer_definition(tax, own, base_roles),
     }
     if ext.assertions:
-        files[names["for"]] = build_formulas(tax, ext.assertions)
+        files[names["for"]] = build_formulas(tax, ext.assertions, functions=not base.assertions)
     files[names["schema"]] = _issuer_schema(tax, own, [name for key, name in names.items() if name in files and key != "schema"])
     return files
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 
 from kcxbrl.validate.arelle_adapter import (
-    ArelleMessage, LoadedFact, ValidationReport, Viewer, arelle_home, load_facts, validate, validate_taxonomy,
+    ArelleMessage, LoadedFact, ValidationReport, Viewer, arelle_home, load_facts, preload, validate, validate_taxonomy,
 )
 
 __all__ = [
-    "ArelleMessage", "LoadedFact", "ValidationReport", "Viewer", "arelle_home", "load_facts", "validate",
+    "ArelleMessage", "LoadedFact", "ValidationReport", "Viewer", "arelle_home", "load_facts", "preload", "validate",
     "validate_taxonomy", "validation_json",
 ]
 

@@ -128,6 +128,7 @@ __all__ = [
     "Viewer",
     "arelle_home",
     "load_facts",
+    "preload",
     "validate",
     "validate_taxonomy",
 ]
@@ -561,6 +562,17 @@ def _run(entry: Path, *, export_json: Path | None, expect_report: bool, export_c
         seconds=round(seconds, 3),
         viewer_seconds=round(viewer_seconds, 3),
     )
+
+
+def preload() -> None:
+    """Import Arelle now (as validate would on its first call): a process that forks workers
+    does it once, before the fork, instead of every worker paying for it."""
+    with _LOCK, _arelle_environment():
+        import arelle.FunctionCustom  # noqa: F401 - loaded by formula runs
+        import arelle.FunctionFn  # noqa: F401
+        from arelle.api.Session import Session  # noqa: F401
+        from arelle.ModelDocumentType import ModelDocumentType  # noqa: F401
+        from arelle.RuntimeOptions import RuntimeOptions  # noqa: F401
 
 
 def validate(entry: Path, *, export_json: Path | None = None, export_csv: Path | None = None,

@@ -14,6 +14,7 @@ import gc
 import multiprocessing
 import os
 import pickle
+import signal
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -247,12 +248,18 @@ def build_all(paths: list[Path], out: Path, taxonomy: Taxonomy, profile: IssuerP
     return _forked_builds(paths, out, taxonomy, profile, jobs, tag_all_prose, viewer)
 
 
+def _leave_ctrl_c_to_the_parent() -> None:
+    """A terminal's Ctrl-C reaches every process of the group: the parent stops the build (one
+    line, exit 130) and ends the workers; a worker says nothing of its own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _forked_builds(paths: list[Path], out: Path, taxonomy: Taxonomy, profile: IssuerProfile | None, jobs: int,
                    tag_all_prose: bool, viewer: bool) -> Iterator[Outcome]:
     validation.preload()  # Arelle imported once, before the fork
     _SHARED.update(out=out, taxonomy=taxonomy, profile=profile, tag_all_prose=tag_all_prose, viewer=viewer)
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with multiprocessing.get_context("fork").Pool(jobs, initializer=_leave_ctrl_c_to_the_parent) as pool:
             yield from pool.imap(_forked_build, paths, chunksize=1)
     finally:
         _SHARED.clear()

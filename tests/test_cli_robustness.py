@@ -149,12 +149,29 @@ def test_ctrl_c_at_the_awkward_moments(tmp_path, when):
     script = tmp_path / "interrupt.py"
     script.write_text(SELF_INTERRUPT, encoding="utf-8")
     out = tmp_path / "out"
-    done = subprocess.run([sys.executable, str(script), when, "build", *map(str, SMALL), "--out", str(out)],
+    # one process: the signal the script sends itself reaches the process that builds (with
+    # --jobs 2 a worker sends it to itself; a terminal's Ctrl-C reaches every process of the group)
+    done = subprocess.run([sys.executable, str(script), when, "build", *map(str, SMALL), "--out", str(out), "--jobs", "1"],
                           cwd=PROJECT, env=child_env(), capture_output=True, text=True, timeout=120)
     assert done.returncode == 130, (done.returncode, done.stdout, done.stderr)
     assert len(done.stderr.splitlines()) == 1 and done.stderr.startswith("interrupted"), done.stderr
     published = assert_pairs_only(out)
     assert published == (set() if when == "importing" else {SMALL[0].stem})
+
+
+def test_ctrl_c_at_a_terminal_reaches_the_workers_too_and_ends_the_same_way(tmp_path):
+    """A terminal's Ctrl-C goes to every process of the group: the --jobs workers as well."""
+    out = tmp_path / "out"
+    run = subprocess.Popen([sys.executable, "-m", "kcxbrl", "build", *map(str, SAMPLES), "--out", str(out), "--jobs", "2"],
+                           cwd=PROJECT, env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           start_new_session=True)
+    time.sleep(2.0)
+    os.killpg(run.pid, signal.SIGINT)
+    stdout, stderr = run.communicate(timeout=120)
+    assert run.returncode == 130, (run.returncode, stdout, stderr)
+    assert len(stderr.splitlines()) == 1 and stderr.startswith("interrupted"), stderr
+    published = assert_pairs_only(out)
+    assert len(published) < len(SAMPLES)
 
 
 # ---------------------------------------------------------------- 2. a closed pipe

@@ -27,7 +27,7 @@ def _same_as_serial(built: dict[str, Built], out: Path) -> None:
         assert _tree(out / name) == _tree(serial.folder), name
         assert (out / f"{name}.xbri").read_bytes() == serial.package.read_bytes()
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == sorted(
-        [*TWO, *(f"{n}.xbri" for n in TWO), "checks.json"])  # and no staging folder left
+        [*TWO, *(f"{n}.xbri" for n in TWO), "checks.json", "index.html"])  # and no staging folder left
 
 
 def _inputs() -> list[str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from datetime import date
 from decimal import Decimal
 from functools import cache
 
@@ -182,3 +183,29 @@ def test_a_row_with_a_cell_that_is_no_figure_is_not_tagged_one_column_off():
     assert [f.ref.line for f in tagging.findings if f.code == "table.unreadableCell"] == [at + 1]
     assert not [f for f in tagging.findings + checks.findings if f.code.startswith("source.") and f.ref.line == at + 1]
     assert _source(tagging, checks) - _source(clean_tagging, clean_checks) == Counter()
+
+
+def test_quarter_headers_end_on_the_quarters_last_day():
+    lines = ["KINGSOFT CLOUD HOLDINGS LIMITED", "UNAUDITED CONDENSED CONSOLIDATED STATEMENTS OF COMPREHENSIVE LOSS",
+             "(All amounts in thousands)", "",
+             "\tQ2 2024\t1Q25\tQ2 2025", "\tRMB\tRMB\tRMB",
+             "Total revenues\t1,891,812\t1,970,403\t2,349,227",
+             "Cost of revenues\t(1,561,640)\t(1,667,203)\t(1,993,436)",
+             "Gross profit\t330,172\t303,200\t355,791"]
+    tagging, _ = tag("quarters.txt", lines)
+    revenue = {(f.context.period.start, f.context.period.end): f.value for f in tagging.facts
+               if f.concept == "RevenueFromContractWithCustomerExcludingAssessedTax"}
+    assert revenue == {(date(2024, 4, 1), date(2024, 6, 30)): Decimal(1_891_812_000),
+                       (date(2025, 1, 1), date(2025, 3, 31)): Decimal(1_970_403_000),
+                       (date(2025, 4, 1), date(2025, 6, 30)): Decimal(2_349_227_000)}
+
+
+def test_a_label_wrapped_onto_its_figures_row_is_one_label_not_a_section():
+    name = "kc-2025-q2-press-release"
+    lines = list(sample_lines(name))
+    at = next(k for k, line in enumerate(lines) if line.startswith("Current operating lease liabilities\t"))
+    lines[at:at + 1] = ["Current operating", "lease liabilities\t" + lines[at].split("\t", 1)[1]]
+    tagging, checks = tag(f"{name}.txt", lines)
+    clean_tagging, clean_checks = clean(name)
+    assert _facts(tagging) == _facts(clean_tagging)
+    assert _source(tagging, checks) == _source(clean_tagging, clean_checks)

@@ -31,15 +31,17 @@ MAX_TABLE_CELLS = 100_000
 # Words a table header is made of (periods, currencies, column captions); garbled fragments
 # of them ("For the si", "2022 2023 2") still carry one of these.
 _HEADER_WORDS = re.compile(
-    r"\b(19|20)\d\d\b|^(notes?|not|rmb|us\$|hk\$|%|\(%\)|change|percentage|function|employees)$|"
+    r"(?<!\d)(19|20)\d\d\b|\b[1-4]q\d\d\b|^(notes?|not|rmb|us\$|hk\$|%|\(%\)|change|percentage|function|employees)$|"
     r"rmb'000|us\$'000|\(in thousands\)|\(unaudited\)|year-on-year|\bchange\b|^for the\b|^as (at|of)\b|"
-    r"months? ended|year ended|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|number of",
+    r"months? ended|years? ended|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|number of",
     re.IGNORECASE,
 )
 _LOOKAHEAD_LINES = 3  # non-blank lines a table may pause for (section labels, split rows)
 # A line that captions a table (a statement's title, the amounts' scale) starts a new one: a table
 # never goes on across it, so a table whose header was lost is not read as more rows of the one
 # above (whose columns, periods and currencies are not its own).
+_SCALE_LINE = re.compile(r"^\(?\s*(?:all\s+)?amounts\s+(?:are\s+)?(?:in|expressed)\b|^\(in (thousands|millions)\b",
+                         re.IGNORECASE)
 _CAPTION = re.compile(
     r"^\(?\s*(?:all\s+)?amounts\s+(?:are\s+)?(?:in|expressed)\b"
     r"|\b(?:statements?\s+of|balance\s+sheets?|reconciliations?\s+of)\b",
@@ -412,6 +414,8 @@ def _page_break(file: str, lines: list[str], i: int, rows: list[Row]) -> tuple[l
             page_number = True
         elif _is_table_line(raw) or spaced_figure_count(raw):
             break
+        elif continued and _SCALE_LINE.match(text):
+            pass  # the amounts' scale printed again under a "(continued)" caption: furniture too
         elif len(text) > 100 or text.endswith((".", ";", ":")) or _NUMBERED_TITLE.match(text) or (
                 _is_caption(raw) and not _CONTINUED.search(text)):
             return None  # running text, a section label, a note's title or another table's caption: the table has ended

@@ -62,7 +62,7 @@ def understand(document: Document, profile: IssuerProfile, *, tag_all_prose: boo
                            measures=kind.measures if kind else (),
                            as_of=(stated_date(title) or period.end) if kind and kind.measures and period else None,
                            continues=previous if kind and previous and previous.kind == kind.kind else None,
-                           column_members=taxonomy.columns)
+                           column_members=taxonomy.columns, fiscal_year_end=profile.fiscal_year_end_month_day)
         analysed, table_findings = analyse_table(index, table, ctx, kind.kind if kind else None)
         analysed_tables[index] = analysed
         previous = analysed if not (kind and kind.measures) else previous

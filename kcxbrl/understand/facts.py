@@ -39,6 +39,8 @@ AS_PRINTED = "as printed"  # a table whose every figure carries its concept's ow
 def table_facts(table: AnalysedTable, kind: TableKind, taxonomy: Taxonomy, known: list[Fact]) -> TableTagging:
     if kind.orientation != "evidence":
         declared = _table_facts_oriented(table, kind, kind.orientation, taxonomy)
+        if kind.orientation != "credit" or kind.instant:
+            return declared  # only an income statement's costs are printed either way
         held, failed = _sums_in(declared[0], kind.role, taxonomy)
         if not failed:
             return declared

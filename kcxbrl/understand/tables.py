@@ -54,6 +54,7 @@ class TableContext:
     measures: tuple[MeasureColumn, ...] = ()  # columns are measures (employees: number, share) ...
     as_of: date | None = None  # ... of this instant
     column_members: tuple[ColumnMember, ...] = ()  # members of columns named instead of dated
+    fiscal_year_end: tuple[int, int] = (12, 31)  # (month, day): what "Q2 2025" ends on
     # the table this one continues (same kind, just before it): its columns and scale serve a
     # continuation page printed without header rows
     continues: AnalysedTable | None = None
@@ -162,6 +163,40 @@ def read_header(rows: list[Row], instant_by_default: bool) -> HeaderReading:
         for end, m, cur in zip(ends, months, currencies)
     )
     return HeaderReading(columns, change, notes_column, scale)
+
+
+# The rest of a wrapped label: it goes on in lower case, or with a parenthesis that is no sign
+# convention of its own ("(Non-GAAP Financial Measure)", not "(Loss) income before ...")
+_WRAPPED_REST = re.compile(r"^(?:[a-z]|\((?!(?i:loss|income|gain|profit|decrease|increase|expense)))")
+_QUARTER = re.compile(r"\bQ([1-4])\s*'?((?:19|20)?\d\d)\b|\b([1-4])Q\s*'?((?:19|20)?\d\d)\b", re.IGNORECASE)
+
+
+def read_quarter_header(rows: list[Row], fiscal_year_end: tuple[int, int]) -> tuple[Column, ...]:
+    """Columns headed by fiscal quarters ("Q2 2025", "2Q25"): each three months ending on the
+    quarter's last day, counted from the fiscal year's end (Q2 of a year ending March 31, 2025
+    ends September 30, 2024). Currencies from a row of them; counts that do not pair: none."""
+    quarters: list[date] = []
+    currencies: list[str] = []
+    texts: list[str] = []
+    for row in rows:
+        for cell in row.cells[1:]:
+            text = cell.text.strip()
+            if not text:
+                continue
+            texts.append(text)
+            for m in _QUARTER.finditer(text):
+                quarter = int(m.group(1) or m.group(3))
+                year = int(m.group(2) or m.group(4))
+                year += 2000 if year < 100 else 0
+                month = (fiscal_year_end[0] + 3 * quarter - 1) % 12 + 1
+                year -= 1 if month > fiscal_year_end[0] else 0
+                quarters.append(date(year, month, calendar.monthrange(year, month)[1]))
+            if _CURRENCY.fullmatch(text):
+                currencies.append("USD" if text.upper() in ("US$", "USD") else "CNY")
+    if not quarters or (currencies and len(currencies) != len(quarters)):
+        return ()
+    return tuple(Column(end=end, months=3, currency=currencies[k] if currencies else None,  # type: ignore[arg-type]
+                        header=" ".join(texts)[:200]) for k, end in enumerate(quarters))
 
 
 _FOOTNOTE_AFTER = re.compile(r"\s*(\(\d{1,2}\)|\d{1,2}\)|[*†‡§]+)$")
@@ -465,6 +500,8 @@ def analyse_table(index: int, table: Table, ctx: TableContext, kind: str | None)
     # only a table with no header rows at all continues another: a header it prints but the tool
     # cannot read is not replaced by a guess
     if not columns and header_rows and not ctx.measures:
+        columns = read_quarter_header(header_rows, ctx.fiscal_year_end)
+    if not columns and header_rows and not ctx.measures:
         # (a row of names is no header row by its words: every row above the first figures)
         columns = read_named_header(rows[:first_data], ctx.title, ctx.column_members)
         findings += [Finding(
@@ -487,6 +524,7 @@ def analyse_table(index: int, table: Table, ctx: TableContext, kind: str | None)
     table_rows: list[TableRow] = []
     section = ""
     pending = ""  # a label broken over two rows ("Net loss attributable to" / "Kingsoft Cloud ...")
+    loose: tuple[str, str] | None = None  # a label-only line read as a section: (its text, the section before)
     for row in rows:
         if any(row is h for h in header_rows):
             continue
@@ -499,9 +537,16 @@ def analyse_table(index: int, table: Table, ctx: TableContext, kind: str | None)
         if not amounts:
             if label and _UNFINISHED.search(label):
                 pending = label
+                loose = None
             elif label:
+                loose = (label, section) if not label.rstrip().endswith(":") else None
                 section = normalise_label(label)
             continue
+        if loose and _WRAPPED_REST.match(label):
+            # "Current operating" / "lease liabilities  61,258 ...": a label wrapped onto the row
+            # of its figures, not a section (a section is followed by a label of its own)
+            label, section = f"{loose[0]} {label}", loose[1]
+        loose = None
         m = _SECTION_SPLIT.match(label)
         if m:  # "Operating expenses: Selling and marketing expenses" ran together
             section, label = normalise_label(m.group(1)), m.group(2)

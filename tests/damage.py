@@ -12,6 +12,9 @@ lines; none changes a figure, a label's words (but `other_wordings`) or a header
 - minus_signs: negative figures as "−530" (the Unicode minus of HTML converters), not "(530)";
 - footnote_numbers: a footnote's number glued to a figure ("1,234(1)"), one row in six;
 - wrapped_text: paragraphs broken into lines of at most 80 characters;
+- split_parentheses: a negative figure's closing parenthesis in a cell of its own ("(530" | ")");
+- wrapped_labels: long row labels broken in two, the first part alone on a line, the rest with
+  the figures ("Total Kingsoft Cloud" / "Holdings Limited shareholders' equity  8,801,020");
 - markdown_tables: every table as a Markdown pipe table (a rule row under its header), as
   Markdown converters print them (applied alone: it is another converter, not more damage).
 """
@@ -209,6 +212,26 @@ def wrapped_text(lines: list[str]) -> list[str]:
     return out
 
 
+def split_parentheses(lines: list[str]) -> list[str]:
+    def change(cell: str) -> str:
+        m = re.fullmatch(r"(\s*)\((\d[\d,.]*)\)(\s*)", cell)
+        return f"{m.group(1)}({m.group(2)}\t){m.group(3)}" if m else cell
+    return [_map_figures(line, change) for line in lines]
+
+
+def wrapped_labels(lines: list[str]) -> list[str]:
+    out = []
+    for line in lines:
+        label = _cells(line)[0]
+        words = label.split(" ")
+        if "\t" in line and _has_figure(line) and len(label) >= 35 and len(words) >= 4:
+            half = len(words) // 2
+            out += [" ".join(words[:half]), " ".join(words[half:]) + line[len(label):]]
+        else:
+            out.append(line)
+    return out
+
+
 def markdown_tables(lines: list[str]) -> list[str]:
     out = list(lines)
     for start, data, last in reversed(tables(lines)):
@@ -235,6 +258,8 @@ DAMAGES = {
     "minus_signs": minus_signs,
     "footnote_numbers": footnote_numbers,
     "wrapped_text": wrapped_text,
+    "split_parentheses": split_parentheses,
+    "wrapped_labels": wrapped_labels,
     "markdown_tables": markdown_tables,
 }
 ALONE = {"markdown_tables"}  # another converter's print, not combined with the others

@@ -209,3 +209,16 @@ def test_a_label_wrapped_onto_its_figures_row_is_one_label_not_a_section():
     clean_tagging, clean_checks = clean(name)
     assert _facts(tagging) == _facts(clean_tagging)
     assert _source(tagging, checks) == _source(clean_tagging, clean_checks)
+
+
+def test_a_markdown_copy_validates_clean_with_the_clean_facts(tmp_path, capsys):
+    """Another converter's print end to end: every table a pipe table, built and validated by
+    Arelle (an empty cell keeps a file column of its own, so no figure is tagged twice)."""
+    name = "kc-2025-q2-press-release"
+    source = tmp_path / f"{name}.txt"
+    source.write_text("\n".join(damage.markdown_tables(list(sample_lines(name)))), encoding="utf-8")
+    assert main(["build", str(source), "--out", str(tmp_path / "out"), "--no-viewer"]) == 0
+    validation = json.loads((tmp_path / "out" / name / "validation.json").read_text(encoding="utf-8"))
+    assert (validation["errors"], validation["warnings"], validation["inconsistencies"]) == (0, 0, 0)
+    oim = json.loads((tmp_path / "out" / name / f"{name}.json").read_text(encoding="utf-8"))["facts"]
+    assert len([k for k in oim if k.startswith("f-")]) == len([f for f in clean(name)[0].facts if f.id.startswith("f-")])

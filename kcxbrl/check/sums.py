@@ -234,12 +234,13 @@ class _Strangers:
         for table in tables:
             rows = []
             for row in table.rows:
-                if not row.amounts:
+                if not row.amounts and not row.unreadable:
                     continue
                 cells = [(a.ref.line, a.ref.column) for a in row.amounts]
                 for cell in cells:
                     self.table_of[cell] = len(self.rows)
-                rows.append((row.amounts[0].ref.line, row.label, set().union(*(concepts_at.get(c, set()) for c in cells))))
+                rows.append((row.amounts[0].ref.line if row.amounts else row.line, row.label,
+                             set().union(*(concepts_at.get(c, set()) for c in cells))))
             self.rows.append(rows)
 
     def prints(self, total: Fact, concept: str) -> bool:

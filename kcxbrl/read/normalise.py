@@ -112,12 +112,12 @@ def _pipe_row(line: str) -> list[tuple[str, int]] | None:
         return []
     out: list[tuple[str, int]] = []
     for n, (a, b) in enumerate(cells):
+        if n:
+            out.append(("\t", a - 1))  # at its bar: an empty cell keeps a column of its own
         while a < b and line[a].isspace():
             a += 1
         while b > a and line[b - 1].isspace():
             b -= 1
-        if n:
-            out.append(("\t", a))
         out += [(line[k], k) for k in range(a, b)]
     return out
 

@@ -64,8 +64,9 @@ def table_facts(table: AnalysedTable, kind: TableKind, taxonomy: Taxonomy, known
     for orientation in ("debit", "credit"):
         tagged = _table_facts_oriented(table, kind, orientation, taxonomy)
         agree = sum(1 for f in tagged[0] if seen.get((f.concept, f.context, f.unit)) == f.value)
-        if best is None or agree > best[0]:
-            best = (agree, tagged)
+        held, failed = _sums_in(tagged[0], kind.role, taxonomy)  # where nothing printed before says: its own sums
+        if best is None or (agree, held - failed) > best[0]:
+            best = ((agree, held - failed), tagged)
     assert best is not None
     return best[1]
 
@@ -77,6 +78,8 @@ def _table_facts_oriented(table: AnalysedTable, kind: TableKind, table_orientati
     rules = taxonomy.rules(kind)
     first_row = table.rows[0].label if table.rows else ""
     for index, row in enumerate(table.rows):
+        if not row.amounts:
+            continue  # a row whose cells could not be read (table.unreadableCell)
         breakdown = breakdown_of(taxonomy.breakdowns, row.section)
         if breakdown is not None:  # "X included in:": the rows are X on the axis, never the line items
             rule = breakdown.rule_for(normalise_label(row.label))

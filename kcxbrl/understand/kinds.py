@@ -11,7 +11,7 @@ import re
 
 from kcxbrl.dts import Breakdown, RowRule, TableKind, Taxonomy
 from kcxbrl.read import Document, Table, is_data_row, is_header_row, normalise_label
-from kcxbrl.understand.tables import titles_before
+from kcxbrl.understand.tables import WRAPPED_REST, titles_before
 
 
 def prints_amount_to_subtract(label: str) -> bool:
@@ -49,7 +49,7 @@ def table_kind(table: Table, title: str, continuing: TableKind | None, taxonomy:
     None when no kind reaches MIN_SCORE, or two kinds tie with no caption to tell them apart:
     a table is never given a kind by guess."""
     captioned = set(_caption_kinds(title, taxonomy))
-    labels = [normalise_label(row.label) for row in table.rows if not row.furniture and row.label and is_data_row(row.cells)]
+    labels = _row_labels(table)
     period = _header_period(table)
     scored: list[tuple[float, int, int, TableKind]] = []
     for order, kind in enumerate(taxonomy.tables):
@@ -119,6 +119,23 @@ def breakdown_of(breakdowns: tuple[Breakdown, ...], section: str) -> Breakdown |
 # Only the slashed form states it; "Income tax expense (benefit)" is a caption, not a convention.
 _DEBIT_FIRST = re.compile(r"\b(loss(es)?|expenses?|deficit)\s*/\s*\((profit|income|gains?|benefit)s?\)", re.IGNORECASE)
 _CREDIT_FIRST = re.compile(r"\((loss(es)?|expenses?)\)\s*/\s*(profit|income|gains?|benefit)", re.IGNORECASE)
+
+
+def _row_labels(table: Table) -> list[str]:
+    """The labels of the rows with figures, a label wrapped onto its figures' row joined with
+    the line above it ("Adjusted gross margin" / "(Non-GAAP Financial Measure)  17.0%")."""
+    labels: list[str] = []
+    above = ""
+    for row in table.rows:
+        if row.furniture or not row.label:
+            continue
+        if not is_data_row(row.cells):
+            above = row.label if not row.label.rstrip().endswith(":") else ""
+            continue
+        label = f"{above} {row.label}" if above and WRAPPED_REST.match(row.label) else row.label
+        labels.append(normalise_label(label))
+        above = ""
+    return labels
 
 
 def label_orientation(label: str) -> str | None:

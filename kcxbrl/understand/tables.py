@@ -39,6 +39,10 @@ _THOUSANDS = re.compile(r"in thousands|'000\b", re.IGNORECASE)
 _MILLIONS = re.compile(r"in millions|'000,000", re.IGNORECASE)
 # "Operating expenses: Selling and marketing expenses" is a section label and a row run
 # together; "Less: ..." is a row of its own.
+_MARKUP = re.compile(r"</?[uib]>|\*\*", re.IGNORECASE)
+_FIGURE_LIKE = re.compile(r"^[(\-\u2212–]?\s*\d")  # a figure the tool cannot read, not a note ("Note 2(e)")
+_OPENED = re.compile(r"\(\s*\d[\d,]*(?:\.\d+)?\s*")
+_TOTAL = re.compile(r"^total\b(?!.*:\s*$)", re.IGNORECASE)  # "Total Kingsoft Cloud" / "Holdings Limited ...": a total is no section
 _UNFINISHED = re.compile(r"\b(to|of|and|from|in|for|by|attributable)$", re.IGNORECASE)
 _SECTION_SPLIT = re.compile(r"^(?!(?:less|add|plus|deduct)\s*:)([^:]{3,80}:)\s*(\S.*)$", re.IGNORECASE)
 
@@ -167,7 +171,7 @@ def read_header(rows: list[Row], instant_by_default: bool) -> HeaderReading:
 
 # The rest of a wrapped label: it goes on in lower case, or with a parenthesis that is no sign
 # convention of its own ("(Non-GAAP Financial Measure)", not "(Loss) income before ...")
-_WRAPPED_REST = re.compile(r"^(?:[a-z]|\((?!(?i:loss|income|gain|profit|decrease|increase|expense)))")
+WRAPPED_REST = re.compile(r"^(?:[a-z]|\((?!(?i:loss|income|gain|profit|decrease|increase|expense)))")
 _QUARTER = re.compile(r"\bQ([1-4])\s*'?((?:19|20)?\d\d)\b|\b([1-4])Q\s*'?((?:19|20)?\d\d)\b", re.IGNORECASE)
 
 
@@ -351,6 +355,7 @@ def _row_amounts(row: Row, notes_column: int | None) -> tuple[tuple[Amount, ...]
     amounts: list[Amount] = []
     note = None
     unreadable: str | None = None
+    opened = None  # a cell "(1,234" waiting for its ")"
     for index, cell in enumerate(row.cells[1:], start=1):
         text = cell.text
         if not text:
@@ -363,12 +368,22 @@ def _row_amounts(row: Row, notes_column: int | None) -> tuple[tuple[Amount, ...]
         if is_footnote_mark(text):
             amounts.append(Amount(text=text, value=None, decimals=0, ref=cell.ref, footnote_mark=True))
             continue
+        if opened is not None and _MARKUP.sub("", text).strip() in (")", ")%", "%)"):
+            # "(1,234" | ")": one figure
+            text, cell, opened = _MARKUP.sub("", opened.text) + _MARKUP.sub("", text).strip(), opened, None
+        elif opened is not None:
+            unreadable, opened = unreadable or opened.text, None
         parsed = parse_amount(text)
         if parsed is None:
+            if _OPENED.fullmatch(_MARKUP.sub("", text).strip()):
+                opened = cell  # its closing parenthesis may stand in the next cell
+                continue
             unreadable = unreadable or text
             continue
         value, decimals, percent = parsed
         amounts.append(Amount(text=text, value=value, decimals=decimals, percent=percent, ref=cell.ref))
+    if opened is not None:
+        unreadable = unreadable or opened.text
     return tuple(amounts), note, unreadable
 
 
@@ -534,15 +549,25 @@ def analyse_table(index: int, table: Table, ctx: TableContext, kind: str | None)
         amounts, note, unreadable = _row_amounts(row, header.notes_column)
         if header.change_column and amounts and len(amounts) == len(columns) + 1 and amounts[-1].percent:
             amounts = amounts[:-1]  # the year-on-year change is not a figure of a period
+        if not amounts and unreadable and _FIGURE_LIKE.match(_MARKUP.sub("", unreadable).strip()):
+            # cells it prints but the tool cannot read: a row, not a section label
+            if kind is not None:
+                findings.append(Finding(severity="warning", code="table.unreadableCell",
+                                        message=(f"row '{label}' prints cells that are neither figures nor note "
+                                                 f"references ('{unreadable[:20]}'); not tagged"),
+                                        ref=row.cells[0].ref))
+            table_rows.append(TableRow(line=row.line, label=label, section=section, amounts=(), unreadable=unreadable))
+            loose = None
+            continue
         if not amounts:
-            if label and _UNFINISHED.search(label):
+            if label and (_UNFINISHED.search(label) or _TOTAL.match(label)):
                 pending = label
                 loose = None
             elif label:
                 loose = (label, section) if not label.rstrip().endswith(":") else None
                 section = normalise_label(label)
             continue
-        if loose and _WRAPPED_REST.match(label):
+        if loose and WRAPPED_REST.match(label):
             # "Current operating" / "lease liabilities  61,258 ...": a label wrapped onto the row
             # of its figures, not a section (a section is followed by a label of its own)
             label, section = f"{loose[0]} {label}", loose[1]
@@ -567,6 +592,8 @@ def analyse_table(index: int, table: Table, ctx: TableContext, kind: str | None)
                         for k, c in enumerate(columns))
     aligned = align_rows(table_rows, columns, ctx.rate)
     for row in aligned:
+        if row.unreadable:
+            continue  # said where it was read
         if row.columns is None and kind is not None and not columns:
             # (with a header, the fact stage tries the document's other figures first: realign.py)
             findings.append(Finding(

@@ -176,11 +176,16 @@ def _map_figures(line: str, change) -> str:
                                    and not _YEAR.match(c.strip()) else c for c in cells[1:])])
 
 
-def minus_signs(lines: list[str]) -> list[str]:
+def _negatives_printed(lines: list[str], printed: str) -> list[str]:
+    """Each "(530)" figure printed as `printed` says ("{digits}" stands for 530)."""
     def change(cell: str) -> str:
         m = re.fullmatch(r"(\s*)\((\d[\d,.]*)\)(\s*)", cell)
-        return f"{m.group(1)}\u2212{m.group(2)}{m.group(3)}" if m else cell
+        return f"{m.group(1)}{printed.format(digits=m.group(2))}{m.group(3)}" if m else cell
     return [_map_figures(line, change) for line in lines]
+
+
+def minus_signs(lines: list[str]) -> list[str]:
+    return _negatives_printed(lines, "\u2212{digits}")
 
 
 def footnote_numbers(lines: list[str]) -> list[str]:
@@ -213,10 +218,7 @@ def wrapped_text(lines: list[str]) -> list[str]:
 
 
 def split_parentheses(lines: list[str]) -> list[str]:
-    def change(cell: str) -> str:
-        m = re.fullmatch(r"(\s*)\((\d[\d,.]*)\)(\s*)", cell)
-        return f"{m.group(1)}({m.group(2)}\t){m.group(3)}" if m else cell
-    return [_map_figures(line, change) for line in lines]
+    return _negatives_printed(lines, "({digits}\t)")
 
 
 def wrapped_labels(lines: list[str]) -> list[str]:

@@ -117,6 +117,11 @@ def sum_checks(facts: Iterable[Fact], taxonomy: Taxonomy, rate: Decimal | None =
                 problems = _check_sum(total, bound, role.id, slack, f"the {role.id} calculation", foots(unit))
                 stranger = strangers.find(total, summation, role.id) if problems else None
                 if problems and stranger is None:
+                    # items bound from another table (a note's lines under the statement's total):
+                    # a line of that table the tool did not read may be one of them
+                    stranger = next((found for found in (strangers.unread_in(f) for f, _ in bound
+                                                         if not strangers.same_table(f, total)) if found), None)
+                if problems and stranger is None:
                     # an item the sum binds nothing for, where the table prints it on members only
                     # (share classes) or is a subtotal the table prints nothing of (a page of the
                     # statement that is not in the text): the document is not what is wrong
@@ -242,6 +247,16 @@ class _Strangers:
                 rows.append((row.amounts[0].ref.line if row.amounts else row.line, row.label,
                              set().union(*(concepts_at.get(c, set()) for c in cells))))
             self.rows.append(rows)
+
+    def same_table(self, a: Fact, b: Fact) -> bool:
+        return self.table_of.get((a.source.line, a.source.column)) == self.table_of.get((b.source.line, b.source.column))
+
+    def unread_in(self, fact: Fact) -> tuple[int, str, bool] | None:
+        """(line, label, False) of the first row of the fact's table that the tool did not read."""
+        where = self.table_of.get((fact.source.line, fact.source.column))
+        if where is None:
+            return None
+        return next(((line, label, False) for line, label, concepts in self.rows[where] if not concepts), None)
 
     def prints(self, total: Fact, concept: str) -> bool:
         """Whether the total's table reads a cell as `concept` (on any members)."""

@@ -11,7 +11,7 @@ import re
 
 from kcxbrl.dts import Breakdown, RowRule, TableKind, Taxonomy
 from kcxbrl.read import Document, Table, is_data_row, is_header_row, normalise_label
-from kcxbrl.understand.tables import WRAPPED_REST, titles_before
+from kcxbrl.understand.tables import UNFINISHED, WRAPPED_REST, titles_before
 
 
 def prints_amount_to_subtract(label: str) -> bool:
@@ -125,13 +125,20 @@ def _row_labels(table: Table) -> list[str]:
     """The labels of the rows with figures, a label wrapped onto its figures' row joined with
     the line above it ("Adjusted gross margin" / "(Non-GAAP Financial Measure)  17.0%")."""
     labels: list[str] = []
-    above = ""
+    above = previous_label = ""
+    previous_data = False
     for row in table.rows:
         if row.furniture or not row.label:
             continue
         if not is_data_row(row.cells):
+            if labels and previous_data and (WRAPPED_REST.match(row.label) or UNFINISHED.search(previous_label)):
+                labels[-1] = normalise_label(f"{previous_label} {row.label}")  # the rest of the label above
+                previous_data = False
+                continue
             above = row.label if not row.label.rstrip().endswith(":") else ""
+            previous_data = False
             continue
+        previous_data, previous_label = True, row.label
         label = f"{above} {row.label}" if above and WRAPPED_REST.match(row.label) else row.label
         labels.append(normalise_label(label))
         above = ""

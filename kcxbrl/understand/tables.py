@@ -43,7 +43,7 @@ _MARKUP = re.compile(r"</?[uib]>|\*\*", re.IGNORECASE)
 _FIGURE_LIKE = re.compile(r"^[(\-\u2212–]?\s*\d")  # a figure the tool cannot read, not a note ("Note 2(e)")
 _OPENED = re.compile(r"\(\s*\d[\d,]*(?:\.\d+)?\s*")
 _TOTAL = re.compile(r"^total\b(?!.*:\s*$)", re.IGNORECASE)  # "Total Kingsoft Cloud" / "Holdings Limited ...": a total is no section
-_UNFINISHED = re.compile(r"\b(to|of|and|from|in|for|by|attributable)$", re.IGNORECASE)
+UNFINISHED = re.compile(r"\b(to|of|and|from|in|for|by|attributable)$", re.IGNORECASE)
 _SECTION_SPLIT = re.compile(r"^(?!(?:less|add|plus|deduct)\s*:)([^:]{3,80}:)\s*(\S.*)$", re.IGNORECASE)
 
 
@@ -559,8 +559,14 @@ def analyse_table(index: int, table: Table, ctx: TableContext, kind: str | None)
             table_rows.append(TableRow(line=row.line, label=label, section=section, amounts=(), unreadable=unreadable))
             loose = None
             continue
+        if not amounts and label and table_rows and table_rows[-1].amounts and table_rows[-1].line == row.line - 1 \
+                and (WRAPPED_REST.match(label) or UNFINISHED.search(table_rows[-1].label)):
+            # "Net (decrease) increase in cash,  1,754,767" / "cash equivalents, and restricted cash":
+            # the rest of the label above, not a section
+            table_rows[-1] = table_rows[-1].model_copy(update={"label": f"{table_rows[-1].label} {label}"})
+            continue
         if not amounts:
-            if label and (_UNFINISHED.search(label) or _TOTAL.match(label)):
+            if label and (UNFINISHED.search(label) or _TOTAL.match(label)):
                 pending = label
                 loose = None
             elif label:

@@ -234,6 +234,21 @@ def wrapped_labels(lines: list[str]) -> list[str]:
     return out
 
 
+def wrapped_labels_below(lines: list[str]) -> list[str]:
+    """Long row labels broken the other way: the first part with the figures, the rest alone on
+    the next line (not in DAMAGES: the tool loses some of these rows, with findings)."""
+    out = []
+    for line in lines:
+        label = _cells(line)[0]
+        words = label.split(" ")
+        if "\t" in line and _has_figure(line) and len(label) >= 35 and len(words) >= 4:
+            half = len(words) // 2
+            out += [" ".join(words[:half]) + line[len(label):], " ".join(words[half:])]
+        else:
+            out.append(line)
+    return out
+
+
 def markdown_tables(lines: list[str]) -> list[str]:
     out = list(lines)
     for start, data, last in reversed(tables(lines)):

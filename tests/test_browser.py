@@ -28,7 +28,9 @@ def browser(tmp_path):
 def test_report_renders_its_statements_and_marks(built, browser):
     folder = built[SAMPLE].result.folder
     browser.open((folder / "reports" / f"{SAMPLE}.xhtml").as_uri())
-    assert browser.wait_for("document.readyState === 'complete'")
+    # the new target may still show about:blank (complete) for a moment: wait for the report itself
+    assert browser.wait_for("location.protocol === 'file:' && document.readyState === 'complete' "
+                            "&& document.getElementById('L176') !== null")
     # an XML error would replace the page with a parsererror
     assert browser.evaluate("document.getElementsByTagName('parsererror').length") == 0
     table = json.loads(browser.evaluate("""JSON.stringify((() => {

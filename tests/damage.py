@@ -221,32 +221,29 @@ def split_parentheses(lines: list[str]) -> list[str]:
     return _negatives_printed(lines, "({digits}\t)")
 
 
-def wrapped_labels(lines: list[str]) -> list[str]:
+def _wrapped_labels(lines: list[str], figures_on_first: bool) -> list[str]:
+    """Long row labels broken in two at their middle word, the figures on the first or the
+    second line."""
     out = []
     for line in lines:
         label = _cells(line)[0]
         words = label.split(" ")
         if "\t" in line and _has_figure(line) and len(label) >= 35 and len(words) >= 4:
-            half = len(words) // 2
-            out += [" ".join(words[:half]), " ".join(words[half:]) + line[len(label):]]
+            first, rest, figures = " ".join(words[:len(words) // 2]), " ".join(words[len(words) // 2:]), line[len(label):]
+            out += [first + figures, rest] if figures_on_first else [first, rest + figures]
         else:
             out.append(line)
     return out
+
+
+def wrapped_labels(lines: list[str]) -> list[str]:
+    return _wrapped_labels(lines, figures_on_first=False)
 
 
 def wrapped_labels_below(lines: list[str]) -> list[str]:
-    """Long row labels broken the other way: the first part with the figures, the rest alone on
-    the next line (not in DAMAGES: the tool loses some of these rows, with findings)."""
-    out = []
-    for line in lines:
-        label = _cells(line)[0]
-        words = label.split(" ")
-        if "\t" in line and _has_figure(line) and len(label) >= 35 and len(words) >= 4:
-            half = len(words) // 2
-            out += [" ".join(words[:half]) + line[len(label):], " ".join(words[half:])]
-        else:
-            out.append(line)
-    return out
+    """The other way: the first part with the figures, the rest alone on the next line (not in
+    DAMAGES: the tool loses some of these rows, with findings)."""
+    return _wrapped_labels(lines, figures_on_first=True)
 
 
 def markdown_tables(lines: list[str]) -> list[str]:

@@ -103,3 +103,26 @@ def test_one_macro_writes_ix_elements():
     writers = {p.name for p in templates_dir().glob("*.j2") if re.search(r"<ix:|</ix:", p.read_text(encoding="utf-8"))}
     assert writers == {"_ix.j2"}
     assert all("<ix:" not in p.read_text(encoding="utf-8") for p in PACKAGE.rglob("*.py"))
+
+
+def test_readme_pipeline_table_names_every_module():
+    """The README's pipeline table is the map of the tree: each module is named in the row of its
+    stage's package (a module of the package's top, in a row whose package is a module or
+    `kcxbrl/`); a new module without a mention is a map gone stale."""
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Pipeline"):]
+    table = section[section.index("| stage |"):]
+    rows = [line.strip("|").split("|", 2) for line in table[:table.index("\n\n")].splitlines()[2:]]
+    by_folder: dict[str, str] = {}
+    for _, package, text in rows:
+        folder = package.strip().split("`")[1]
+        folder = folder.rstrip("/") if folder.endswith("/") else "kcxbrl"
+        by_folder[folder] = by_folder.get(folder, "") + package.replace("kcxbrl/", "") + text
+    missing = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        folder = path.parent.relative_to(PACKAGE.parent).as_posix()
+        if path.name == "__init__.py" or folder in ("kcxbrl/samples", "kcxbrl/profiles"):
+            continue
+        if f"`{path.name}`" not in by_folder.get(folder, ""):
+            missing.append(f"{folder}/{path.name}")
+    assert missing == []

@@ -35,9 +35,11 @@ class Checks(Frozen):
 
     findings: tuple[Finding, ...]
     coverage: dict[str, Any]  # coverage.json: every untagged numeric token with its line and rule
-    # (role, total, item) of the sums the report prints with lines the tool did not read: not
-    # checked here (table.incompleteSum), and prohibited by the report's entry schema
-    unchecked_calc: tuple[tuple[str, str, str], ...] = ()
+    # (role, total, item) of the calculation arcs the report's entry schema prohibits, so that
+    # Arelle checks no sum this stage does not: the sums whose item the statement does not print
+    # (Tagging.unprinted_calc), then those it prints with lines the tool did not read
+    # (table.incompleteSum)
+    prohibited_calc: tuple[tuple[str, str, str], ...] = ()
 
 
 def check(document: Document, tagging: Tagging, taxonomy: Taxonomy) -> Checks:
@@ -45,4 +47,5 @@ def check(document: Document, tagging: Tagging, taxonomy: Taxonomy) -> Checks:
     findings += translation_findings(tagging.facts, tagging.rate, taxonomy)
     sums, unchecked = sum_checks(tagging.facts, taxonomy, tagging.rate, tagging.unprinted_calc, tagging.tables)
     findings += sums
-    return Checks(findings=tuple(findings), coverage=coverage(document, tagging), unchecked_calc=tuple(unchecked))
+    prohibited = tagging.unprinted_calc + tuple(a for a in unchecked if a not in tagging.unprinted_calc)
+    return Checks(findings=tuple(findings), coverage=coverage(document, tagging), prohibited_calc=prohibited)

@@ -22,7 +22,7 @@ __all__ = [
 def report_files(filing: Filing, taxonomy: Taxonomy, title: str) -> dict[str, bytes]:
     """Every file of the report package, by its path inside the zip (NAME/...)."""
     report = render_report(filing, title, taxonomy)
-    return package_files(filing.document.name, report, taxonomy, filing.unprinted_calc)
+    return package_files(filing.document.name, report, taxonomy, filing.prohibited_calc)
 
 
 def sidecar_files(filing: Filing) -> dict[str, str]:

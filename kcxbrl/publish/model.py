@@ -20,9 +20,9 @@ class Filing(Frozen):
     text_facts: tuple[TextFact, ...]
     text_blocks: tuple[TextBlock, ...] = ()
     findings: tuple[Finding, ...]
-    # (role, total, item) of the taxonomy sums whose item this report's statement does not print:
-    # its entry schema prohibits them, and the sum check leaves them out
-    unprinted_calc: tuple[tuple[str, str, str], ...] = ()
+    # (role, total, item) of the calculation arcs the report's entry schema prohibits: the sums
+    # the check stage did not check (Checks.prohibited_calc)
+    prohibited_calc: tuple[tuple[str, str, str], ...] = ()
     coverage: dict[str, Any] = {}  # what the tagging left untagged (coverage.json)
     schema_ref: str
     entity_scheme: str

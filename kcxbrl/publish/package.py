@@ -66,9 +66,9 @@ def schema_ref(name: str) -> str:
 
 
 def package_files(name: str, report: bytes, taxonomy: Taxonomy,
-                  unprinted: tuple[tuple[str, str, str], ...]) -> dict[str, bytes]:
-    """Every file of the package, by its path inside the zip. `unprinted`: (role, total, item)
-    of the sums the report's entry schema prohibits (Tagging.unprinted_calc). `name` is the
+                  prohibited_calc: tuple[tuple[str, str, str], ...]) -> dict[str, bytes]:
+    """Every file of the package, by its path inside the zip. `prohibited_calc`: (role, total,
+    item) of the sums the report's entry schema prohibits (Checks.prohibited_calc). `name` is the
     document's stem; the paths use package_name(name)."""
     name = package_name(name)
     files = {
@@ -83,7 +83,7 @@ def package_files(name: str, report: bytes, taxonomy: Taxonomy,
     for rel, data in taxonomy_files(taxonomy).items():
         if not rel.startswith("META-INF/"):
             files[f"{name}/taxonomy/{rel}"] = data
-    prohibited = [arc for arc in calc_arcs(taxonomy) if (arc.role.id, arc.total, arc.item) in set(unprinted)]
+    prohibited = [arc for arc in calc_arcs(taxonomy) if (arc.role.id, arc.total, arc.item) in set(prohibited_calc)]
     for rel, data in build_report_extension(name, prohibited, taxonomy).items():
         files[f"{name}/taxonomy/{rel}"] = data
     return files

@@ -200,6 +200,26 @@ def test_quarter_headers_end_on_the_quarters_last_day():
                        (date(2025, 4, 1), date(2025, 6, 30)): Decimal(2_349_227_000)}
 
 
+def test_a_header_with_more_dates_than_years_gives_no_column_a_date_it_does_not_print():
+    """'Dec 31,' 'June 30,' 'June 30,' over two years (a column dropped from the figures but not
+    from the dates): the columns are not Dec 31 of both years; the rows stay untagged, with their
+    lines, rather than take a date the header never states."""
+    lines = ["KINGSOFT CLOUD HOLDINGS LIMITED", "UNAUDITED CONDENSED CONSOLIDATED BALANCE SHEETS",
+             "(All amounts in thousands)", "",
+             "\tDec 31, 2022\tJune 30, 2023", "\tRMB\tRMB",
+             "Accounts receivable, net\t2,402,430\t2,048,327", "",
+             "An ageing analysis of the trade receivables is as follows:", "",
+             "\tDec 31,\tJune 30,\tJune 30,", "\t2022\t2023", "\tRMB\tRMB",
+             "Not yet due\t1,251,755\t1,048,588",
+             "Within 3 months\t1,150,675\t999,739",
+             "Accounts receivable, net\t2,402,430\t2,048,327"]
+    tagging, _ = tag("dates.txt", lines)
+    instants = {f.context.period.end for f in tagging.facts if f.concept == "AccountsReceivableNetCurrent"}
+    assert instants == {date(2022, 12, 31), date(2023, 6, 30)}
+    unplaced = [f.ref.line for f in tagging.findings if f.code == "table.unalignedRow"]
+    assert unplaced == [14, 15, 16]
+
+
 def test_a_label_wrapped_onto_its_figures_row_is_one_label_not_a_section():
     name = "kc-2025-q2-press-release"
     lines = list(sample_lines(name))

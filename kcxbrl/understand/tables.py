@@ -306,8 +306,10 @@ def _column_ends(full_dates, month_days, years, kinds, currencies) -> list[date]
             return [_with_year(phrase_md, y) for y in years]
     # Garbled year cells ("2022 2023 2"): comparative columns ascend and each US$ column
     # translates the latest period; that convention decides when the counts do not.
+    # One month and day for every column only where the header states one: a header that names
+    # different dates ("Dec 31," "June 30,") with fewer years than dates gives no column a date.
     distinct = sorted(set(years) | {d.year for d in full_dates})
-    md = phrase_md or (month_days[0] if month_days else None)
+    md = phrase_md or (month_days[0] if len(set(month_days)) == 1 else None)
     if currencies and md and distinct:
         local = [c for c in currencies if c != "USD"]
         if len(local) == len(distinct):

@@ -109,9 +109,14 @@ class HeaderReading:
     scale: int | None
 
 
-def read_header(rows: list[Row], instant_by_default: bool) -> HeaderReading:
+def read_header(rows: list[Row], instant_by_default: bool,
+                fiscal_year_end: tuple[int, int] = (12, 31)) -> HeaderReading:
+    """The columns a table's header rows state. A fiscal quarter's cell ("Q2 2025", "2Q25")
+    is its quarter's last day and three months, whatever else the header prints ("Six
+    Months Ended" over "Jun 30, 2025" beside it)."""
     kinds: list[tuple[int | None, tuple[int, int] | None]] = []  # (months or None=instant, month/day)
     full_dates: list[date] = []
+    quarter_ends: set[int] = set()  # indexes into full_dates of the dates a quarter's cell names
     month_days: list[tuple[int, int]] = []
     years: list[int] = []
     currencies: list[str | None] = []
@@ -132,6 +137,10 @@ def read_header(rows: list[Row], instant_by_default: bool) -> HeaderReading:
                 change = True
             if _THOUSANDS.search(text):
                 scale = 3
+            for end in _quarter_ends(text, fiscal_year_end):
+                quarter_ends.add(len(full_dates))
+                full_dates.append(end)
+            text = _QUARTER.sub(" ", text)
             for kind in _period_kinds(text):
                 kinds.append(kind)
             dates = [_date(m) for m in _FULL_DATE.finditer(text)]
@@ -152,9 +161,18 @@ def read_header(rows: list[Row], instant_by_default: bool) -> HeaderReading:
     if percent:
         currencies = []
     ends = _column_ends(full_dates, month_days, years, kinds, currencies)
-    if not ends:
+    if not ends or (quarter_ends and ends != full_dates):
         return HeaderReading((), change, notes_column, scale)
-    months = _column_months(ends, kinds, instant_by_default)
+    if quarter_ends:
+        # the quarters' columns are the three months; the header's other phrases name the rest
+        others = [e for k, e in enumerate(ends) if k not in quarter_ends]
+        rest = _column_months(others, [k for k in kinds if k[0] != 3], instant_by_default) if others else []
+        if rest is None:
+            return HeaderReading((), change, notes_column, scale)
+        rest_iter = iter(rest)
+        months = [3 if k in quarter_ends else next(rest_iter) for k in range(len(ends))]
+    else:
+        months = _column_months(ends, kinds, instant_by_default)
     if months is None:
         return HeaderReading((), change, notes_column, scale)
     if len(currencies) != len(ends):
@@ -188,19 +206,26 @@ def read_quarter_header(rows: list[Row], fiscal_year_end: tuple[int, int]) -> tu
             if not text:
                 continue
             texts.append(text)
-            for m in _QUARTER.finditer(text):
-                quarter = int(m.group(1) or m.group(3))
-                year = int(m.group(2) or m.group(4))
-                year += 2000 if year < 100 else 0
-                month = (fiscal_year_end[0] + 3 * quarter - 1) % 12 + 1
-                year -= 1 if month > fiscal_year_end[0] else 0
-                quarters.append(date(year, month, calendar.monthrange(year, month)[1]))
+            quarters += _quarter_ends(text, fiscal_year_end)
             if _CURRENCY.fullmatch(text):
                 currencies.append("USD" if text.upper() in ("US$", "USD") else "CNY")
     if not quarters or (currencies and len(currencies) != len(quarters)):
         return ()
     return tuple(Column(end=end, months=3, currency=currencies[k] if currencies else None,  # type: ignore[arg-type]
                         header=" ".join(texts)[:200]) for k, end in enumerate(quarters))
+
+
+def _quarter_ends(text: str, fiscal_year_end: tuple[int, int]) -> list[date]:
+    """The last day of each fiscal quarter a text names, counted from the fiscal year's end."""
+    ends = []
+    for m in _QUARTER.finditer(text):
+        quarter = int(m.group(1) or m.group(3))
+        year = int(m.group(2) or m.group(4))
+        year += 2000 if year < 100 else 0
+        month = (fiscal_year_end[0] + 3 * quarter - 1) % 12 + 1
+        year -= 1 if month > fiscal_year_end[0] else 0
+        ends.append(date(year, month, calendar.monthrange(year, month)[1]))
+    return ends
 
 
 _FOOTNOTE_AFTER = re.compile(r"\s*(\(\d{1,2}\)|\d{1,2}\)|[*†‡§]+)$")
@@ -512,7 +537,7 @@ def analyse_table(index: int, table: Table, ctx: TableContext, kind: str | None)
                                _caption_scale(ctx.title) or 0)
     else:
         header_rows = [r for r in rows[:first_data] if is_header_row(r.cells)]
-        header = read_header(_distinct(header_rows), ctx.instant_by_default)
+        header = read_header(_distinct(header_rows), ctx.instant_by_default, ctx.fiscal_year_end)
     columns = header.columns[:-1] if header.change_column and header.columns and header.columns[-1].currency is None else header.columns
     # only a table with no header rows at all continues another: a header it prints but the tool
     # cannot read is not replaced by a guess

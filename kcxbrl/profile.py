@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -38,6 +39,9 @@ class IssuerProfile(BaseModel):
     stock_codes: tuple[str, ...] = ()  # other listings (HKEX: 3896)
     default_document_type: str = "6-K"
     default_scale: int = 3
+    # the currency of columns that name none, where neither their header, figures nor caption
+    # does; None: the one currency the document names, if it names one
+    reporting_currency: Literal["CNY", "USD"] | None = None
     extension: Extension | None = None  # its own part of the taxonomy ([taxonomy] in the file)
     taxonomy: Taxonomy  # the base taxonomy, extended by `extension`
 

@@ -16,7 +16,9 @@ lines; none changes a figure, a label's words (but `other_wordings`) or a header
 - wrapped_labels: long row labels broken in two, the first part alone on a line, the rest with
   the figures ("Total Kingsoft Cloud" / "Holdings Limited shareholders' equity  8,801,020");
 - markdown_tables: every table as a Markdown pipe table (a rule row under its header), as
-  Markdown converters print them (applied alone: it is another converter, not more damage).
+  Markdown converters print them (applied alone: it is another converter, not more damage);
+- quarter_headers: the three-month columns' dates printed as quarters ("Q2 2025") beside the
+  longer periods' dates.
 """
 
 from __future__ import annotations
@@ -263,6 +265,38 @@ def markdown_tables(lines: list[str]) -> list[str]:
     return out
 
 
+_HEADER_DATE = re.compile(r"^(?P<month>[A-Z][a-z]{2})[a-z]*\.? \d{1,2}, (?P<year>(?:19|20)\d\d)$")
+_MONTH_NUMBER = {m: k for k, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
+                                             "Nov", "Dec"), start=1)}
+
+
+def quarter_headers(lines: list[str]) -> list[str]:
+    """Under a "Three Months Ended" caption, the three-month columns' dates printed as the quarters
+    they end ("Jun 30, 2025" -> "Q2 2025"), the longer periods' dates beside them as they were.
+    The three-month group is the dates before the first that goes back in time."""
+    out = list(lines)
+    for start, data, _ in tables(lines):
+        header = range(start, data)
+        if not any("three months ended" in lines[k].lower() for k in header):
+            continue
+        for k in header:
+            cells = _cells(lines[k])
+            dates = [_HEADER_DATE.match(c.strip()) for c in cells]
+            if sum(bool(d) for d in dates) < 2:
+                continue
+            previous, backwards = None, False
+            for n, d in enumerate(dates):
+                if not d:
+                    continue
+                key = (int(d.group("year")), _MONTH_NUMBER[d.group("month")])
+                backwards = backwards or (previous is not None and key < previous)
+                previous = key
+                if not backwards:
+                    cells[n] = f"Q{(key[1] + 2) // 3} {key[0]}"
+            out[k] = "\t".join(cells)
+    return out
+
+
 DAMAGES = {
     "page_breaks": page_breaks,
     "split_paragraphs": split_paragraphs,
@@ -275,5 +309,6 @@ DAMAGES = {
     "split_parentheses": split_parentheses,
     "wrapped_labels": wrapped_labels,
     "markdown_tables": markdown_tables,
+    "quarter_headers": quarter_headers,
 }
 ALONE = {"markdown_tables"}  # another converter's print, not combined with the others

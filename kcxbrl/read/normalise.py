@@ -100,12 +100,15 @@ _PIPE_RULE = re.compile(r"^\s*:?-{3,}:?\s*$")
 def _pipe_row(line: str) -> list[tuple[str, int]] | None:
     """A Markdown table row as (character, file column) pairs of a tab-separated row (cells
     stripped, the outer bars dropped); a rule row as no characters; None for any other line."""
-    if not _PIPE_ROW.match(line) or line.count("|") < 3:
+    if _PIPE_ROW.match(line) and line.count("|") >= 3:
+        first, last = line.index("|"), line.rindex("|")
+    elif _BARE_PIPES.search(line) and _bare_pipe_row(line):
+        first, last = -1, len(line)  # "Net sales | 115,365 | 114,611": the outer bars left out
+    else:
         return None
-    first, last = line.index("|"), line.rindex("|")
     cells, start = [], first + 1
     for k in range(first + 1, last + 1):
-        if line[k] == "|":
+        if k == len(line) or line[k] == "|":
             cells.append((start, k))
             start = k + 1
     if all(_PIPE_RULE.match(line[a:b]) for a, b in cells):
@@ -120,6 +123,21 @@ def _pipe_row(line: str) -> list[tuple[str, int]] | None:
             b -= 1
         out += [(line[k], k) for k in range(a, b)]
     return out
+
+
+# GFM's table row without its outer bars: cells separated by " | "
+_BARE_PIPES = re.compile(r"(?:^|\S) \|(?: |$)")
+_UNCLOSED = re.compile(r"\(\s*\d[\d,]*(?:\.\d+)?")  # "(37": a negative figure that lost its ")"
+
+
+def _bare_pipe_row(line: str) -> bool:
+    """A row of cells separated by bars with no bar at either end: figures after its label, or
+    captions only a header has (prose with a bar in it is neither)."""
+    cells = [c.strip() for c in line.split("|")]
+    filled = [c for c in cells if c]
+    return any(_is_figure(c) or _UNCLOSED.fullmatch(_plain(c)) for c in cells[1:]) or (
+        (len(filled) >= 2 or not cells[0]) and filled and _is_header_row(filled)) or (
+        len(cells) >= 3 and filled == cells[:1])  # a section's label over empty cells ("ASSETS |  | ")
 
 
 def _plain(text: str) -> str:

@@ -118,7 +118,7 @@ def plain(raw: str) -> str:
 
 # A currency sign before a figure ("$ 120,500", "(US$1,234)", "RMB 5.2") tells the column's
 # currency; the figure is the digits.
-_CURRENCY_SIGN = r"(?:US\$|USD|RMB|CNY|\$)"
+_CURRENCY_SIGN = r"(?:US\$|USD|RMB|CNY|\$|¥)"  # "¥": yuan or yen, so it names no currency
 _AMOUNT = re.compile(
     r"""^(?P<cur1>""" + _CURRENCY_SIGN + r""")?\s*(?P<open>\()?\s*(?P<cur2>""" + _CURRENCY_SIGN + r""")?\s*(?P<minus>[-–\u2212])?\s*
         (?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?
@@ -169,6 +169,8 @@ def currency_sign(text: str) -> str | None:
     m = _AMOUNT.match(text.strip())
     sign = m and (m.group("cur1") or m.group("cur2"))
     if not sign:
+        return None
+    if sign == "¥":
         return None
     return "CNY" if sign.upper() in ("RMB", "CNY") else "USD"
 

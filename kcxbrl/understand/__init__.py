@@ -25,7 +25,7 @@ from kcxbrl.understand.prose import prose_figures
 from kcxbrl.understand.realign import Unplaced, place_rows, relations
 from kcxbrl.understand.scopes import in_scope, table_scopes
 from kcxbrl.understand.sums import unprinted_calc
-from kcxbrl.understand.tables import TableContext, analyse_table, convenience_rate, stated_date
+from kcxbrl.understand.tables import TableContext, analyse_table, convenience_rate, document_currency, stated_date
 from kcxbrl.understand.textblocks import text_blocks
 
 __all__ = [
@@ -41,6 +41,11 @@ def understand(document: Document, profile: IssuerProfile, *, tag_all_prose: boo
     taxonomy = profile.taxonomy
     stated = convenience_rate(document)
     rate = stated[0] if stated else None
+    named = document_currency(document)
+    currency, currency_reason = (
+        (profile.reporting_currency, f"the reporting currency of the issuer profile '{profile.id or profile.name}'")
+        if profile.reporting_currency else
+        (named[0], f"the only currency the document names, first at line {named[1].line}") if named else (None, ""))
     findings: list[Finding] = []
     facts: list[Fact] = []
     unplaced: list[Unplaced] = []
@@ -62,7 +67,8 @@ def understand(document: Document, profile: IssuerProfile, *, tag_all_prose: boo
                            measures=kind.measures if kind else (),
                            as_of=(stated_date(title) or period.end) if kind and kind.measures and period else None,
                            continues=previous if kind and previous and previous.kind == kind.kind else None,
-                           column_members=taxonomy.columns, fiscal_year_end=profile.fiscal_year_end_month_day)
+                           column_members=taxonomy.columns, fiscal_year_end=profile.fiscal_year_end_month_day,
+                           currency=currency, currency_reason=currency_reason)
         analysed, table_findings = analyse_table(index, table, ctx, kind.kind if kind else None)
         analysed_tables[index] = analysed
         previous = analysed if not (kind and kind.measures) else previous

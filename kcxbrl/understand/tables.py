@@ -30,9 +30,10 @@ _FULL_DATE = re.compile(rf"\b{_MONTH_RE}\s+(\d{{1,2}}),?\s+((?:19|20)\d\d)\b", r
 _MONTH_DAY = re.compile(rf"\b{_MONTH_RE}(?:\s+(\d{{1,2}}))?,?", re.IGNORECASE)
 _YEAR = re.compile(r"(?<![\d,.])((?:19|20)\d\d)(?![\d,])")
 _CURRENCY = re.compile(r"\b(RMB|US\$|USD|CNY)(?:\s*'000)?", re.IGNORECASE)
-_DURATION = re.compile(r"\b(three|six|nine|twelve)\s+(?:months?\s+)?ended|\b(year|quarter)s?\s+ended", re.IGNORECASE)
+_DURATION = re.compile(r"\b(three|six|nine|twelve|3|6|9|12)\s+(?:months?\s+)?ended|\b(year|quarter)s?\s+ended",
+                       re.IGNORECASE)
 _INSTANT = re.compile(r"\bas\s+(?:at|of)\b", re.IGNORECASE)
-_MONTHS_IN = {"three": 3, "six": 6, "nine": 9, "twelve": 12, "year": 12, "quarter": 3}
+_MONTHS_IN = {"three": 3, "six": 6, "nine": 9, "twelve": 12, "year": 12, "quarter": 3, "3": 3, "6": 6, "9": 9, "12": 12}
 _CHANGE = re.compile(r"\bchange\b", re.IGNORECASE)
 _NOTES = re.compile(r"^notes?$", re.IGNORECASE)
 _THOUSANDS = re.compile(r"in thousands|'000\b", re.IGNORECASE)
@@ -59,6 +60,9 @@ class TableContext:
     as_of: date | None = None  # ... of this instant
     column_members: tuple[ColumnMember, ...] = ()  # members of columns named instead of dated
     fiscal_year_end: tuple[int, int] = (12, 31)  # (month, day): what "Q2 2025" ends on
+    # the currency of columns that state none (not by header, signs or caption), and why
+    currency: str | None = None
+    currency_reason: str = ""
     # the table this one continues (same kind, just before it): its columns and scale serve a
     # continuation page printed without header rows
     continues: AnalysedTable | None = None
@@ -377,12 +381,24 @@ def period_start(end: date, months: int) -> date:
 # ---------------------------------------------------------------- rows
 
 
-def _row_amounts(row: Row, notes_column: int | None) -> tuple[tuple[Amount, ...], str | None, str | None]:
-    """Figures of a row (in order), its note reference, and the first cell that is neither."""
+def _row_amounts(row: Row, notes_column: int | None) -> tuple[tuple[Amount, ...], str | None, str | None, int]:
+    """Figures of a row (in order), its note reference, the first cell that is neither, and how
+    many of its figures lost their closing parenthesis in the conversion."""
     amounts: list[Amount] = []
     note = None
     unreadable: str | None = None
+    unclosed = 0
     opened = None  # a cell "(1,234" waiting for its ")"
+
+    def close_opened() -> None:
+        # "(37" followed by another figure or by the row's end: a negative figure whose ")" the
+        # converter lost (an opening parenthesis before a figure means nothing else)
+        nonlocal unclosed
+        text = _MARKUP.sub("", opened.text).strip()
+        value, decimals, percent = parse_amount(text + ")")  # type: ignore[misc]
+        amounts.append(Amount(text=opened.text, value=value, decimals=decimals, percent=percent, ref=opened.ref))
+        unclosed += 1
+
     for index, cell in enumerate(row.cells[1:], start=1):
         text = cell.text
         if not text:
@@ -395,14 +411,23 @@ def _row_amounts(row: Row, notes_column: int | None) -> tuple[tuple[Amount, ...]
         if is_footnote_mark(text):
             amounts.append(Amount(text=text, value=None, decimals=0, ref=cell.ref, footnote_mark=True))
             continue
-        if opened is not None and _MARKUP.sub("", text).strip() in (")", ")%", "%)"):
+        plain = _MARKUP.sub("", text).strip()
+        if opened is not None and plain in (")", ")%", "%)"):
             # "(1,234" | ")": one figure
-            text, cell, opened = _MARKUP.sub("", opened.text) + _MARKUP.sub("", text).strip(), opened, None
+            text, cell, opened = _MARKUP.sub("", opened.text) + plain, opened, None
+        elif opened is not None and (parse_amount(text) is not None or _OPENED.fullmatch(plain)):
+            close_opened()
+            opened = None
         elif opened is not None:
             unreadable, opened = unreadable or opened.text, None
+        if plain == "%" and amounts and not amounts[-1].percent and amounts[-1].value is not None \
+                and amounts[-1].ref.line == cell.ref.line:
+            # "15.6" | "%": the percent sign in a cell of its own belongs to the figure before it
+            amounts[-1] = amounts[-1].model_copy(update={"percent": True})
+            continue
         parsed = parse_amount(text)
         if parsed is None:
-            if _OPENED.fullmatch(_MARKUP.sub("", text).strip()):
+            if _OPENED.fullmatch(plain):
                 opened = cell  # its closing parenthesis may stand in the next cell
                 continue
             unreadable = unreadable or text
@@ -410,8 +435,8 @@ def _row_amounts(row: Row, notes_column: int | None) -> tuple[tuple[Amount, ...]
         value, decimals, percent = parsed
         amounts.append(Amount(text=text, value=value, decimals=decimals, percent=percent, ref=cell.ref))
     if opened is not None:
-        unreadable = unreadable or opened.text
-    return tuple(amounts), note, unreadable
+        close_opened()
+    return tuple(amounts), note, unreadable, unclosed
 
 
 # ---------------------------------------------------------------- alignment by evidence
@@ -573,7 +598,12 @@ def analyse_table(index: int, table: Table, ctx: TableContext, kind: str | None)
         row = _label_shifted_back(row)
         label = f"{pending} {row.label}".strip() if pending and row.label else row.label
         pending = ""
-        amounts, note, unreadable = _row_amounts(row, header.notes_column)
+        amounts, note, unreadable, unclosed = _row_amounts(row, header.notes_column)
+        if unclosed and not unreadable and kind is not None:
+            findings.append(Finding(severity="info", code="table.unclosedParenthesis",
+                                    message=(f"{unclosed} figure(s) of the row at this line open a parenthesis the "
+                                             "text never closes ('(37'); read as negative"),
+                                    ref=row.cells[0].ref))
         if header.change_column and amounts and len(amounts) == len(columns) + 1 and amounts[-1].percent:
             amounts = amounts[:-1]  # the year-on-year change is not a figure of a period
         if not amounts and unreadable and _FIGURE_LIKE.match(_MARKUP.sub("", unreadable).strip()):
@@ -618,7 +648,13 @@ def analyse_table(index: int, table: Table, ctx: TableContext, kind: str | None)
         table_rows.append(TableRow(line=row.line, label=label, section=section, amounts=amounts, note=note,
                                    unreadable=unreadable))
 
-    columns = _currencies_from_signs(columns, table_rows, ctx.title)
+    columns, fell_back = _currencies_from_signs(columns, table_rows, ctx.title, ctx.currency)
+    if fell_back and kind is not None:
+        findings.append(Finding(
+            severity="info", code="table.currencyFromDocument",
+            message=(f"the table's header and caption name no currency: its columns are in {ctx.currency} "
+                     f"({ctx.currency_reason})"),
+            ref=table.ref))
     if ctx.measures:  # a column whose figures carry "%" is a column of percentages ("100" in its total too)
         columns = tuple(c.model_copy(update={"percent": any(len(r.amounts) == len(columns) and r.amounts[k].percent
                                                             for r in table_rows)})
@@ -643,25 +679,63 @@ def analyse_table(index: int, table: Table, ctx: TableContext, kind: str | None)
                          columns=columns, rows=tuple(aligned)), findings
 
 
-_CAPTION_CURRENCY = re.compile(r"\b(?:(?P<usd>u\.?s\.? dollars?|us\$|usd)|(?P<cny>rmb|renminbi))\b", re.IGNORECASE)
+# A currency a caption or a text names: "in thousands of U.S. dollars", "(dollars in thousands)",
+# "RMB", "Renminbi"; another country's dollars are none of these.
+_NAMED_CURRENCY = re.compile(
+    r"(?P<usd>\bu\.?s\.? ?dollars?\b|\bus\$|\busd\b|(?<![A-Za-z])\$\s?\d|"
+    r"(?<!hong kong )(?<!\bhk )(?<!canadian )(?<!australian )(?<!singapore )(?<!taiwan )(?<!zealand )\bdollars?\b)"
+    r"|(?P<cny>\brmb|\brenminbi\b|\bcny\b)",
+    re.IGNORECASE)
+_OTHER_DOLLARS = re.compile(r"\b(?:hk|nt|s|a|c|nz)\$", re.IGNORECASE)
+_CURRENCY_CODE = {"usd": "USD", "cny": "CNY"}
 
 
-def _currencies_from_signs(columns: tuple[Column, ...], rows: list[TableRow], title: str) -> tuple[Column, ...]:
+def named_currencies(text: str) -> set[str]:
+    """The currencies ("USD", "CNY") a text names."""
+    return {_CURRENCY_CODE[m.lastgroup] for m in _NAMED_CURRENCY.finditer(_OTHER_DOLLARS.sub(" ", text))
+            if m.lastgroup}
+
+
+def document_currency(document: Document) -> tuple[str, SourceRef] | None:
+    """The one currency a document names anywhere (its prose, captions and cells), with where it
+    first does: a US issuer's release prints "$" in its prose and no currency over its columns.
+    A document that names two (RMB with US$ translations) has none: its columns must say."""
+    found: dict[str, SourceRef] = {}
+    for block in document.blocks:
+        if isinstance(block, Paragraph | Heading):
+            texts = [(block.text, block.ref)]
+        elif isinstance(block, Table):
+            texts = [(cell.text, cell.ref) for row in block.rows for cell in row.cells]
+        else:
+            continue
+        for text, ref in texts:
+            for code in named_currencies(text):
+                found.setdefault(code, ref)
+    return next(iter(found.items())) if len(found) == 1 else None
+
+
+def _currencies_from_signs(columns: tuple[Column, ...], rows: list[TableRow], title: str,
+                           fallback: str | None) -> tuple[tuple[Column, ...], bool]:
     """Columns whose header names no currency take the one their figures' own signs name
     ("$ 120,500": US issuers print the sign on a column's first and total rows), else the one
-    the caption names ("in thousands of U.S. dollars"); signs that disagree leave it unknown."""
+    the caption names ("in thousands of U.S. dollars"), else `fallback` (the profile's reporting
+    currency, or the one currency the document names); signs that disagree leave it unknown.
+    Also: whether a column took the fallback."""
     if not columns or all(c.currency or c.percent or c.measure for c in columns):
-        return columns
-    caption = {m.lastgroup for m in _CAPTION_CURRENCY.finditer(title)}
+        return columns, False
+    caption = named_currencies(title)
+    from_caption = caption.pop() if len(caption) == 1 else None
     updated = []
+    fell_back = False
     for k, column in enumerate(columns):
         if column.currency or column.percent or column.measure:
             updated.append(column)
             continue
         signs = {currency_sign(row.amounts[k].text) for row in rows if len(row.amounts) == len(columns)} - {None}
-        stated = signs.pop() if len(signs) == 1 else ({"usd": "USD", "cny": "CNY"}[caption.pop()] if len(caption) == 1 and not signs else None)
+        stated = signs.pop() if len(signs) == 1 else (from_caption or fallback if not signs else None)
+        fell_back = fell_back or (stated is not None and not signs and not from_caption)
         updated.append(column.model_copy(update={"currency": stated}) if stated else column)
-    return tuple(updated)
+    return tuple(updated), fell_back
 
 
 def _distinct(header_rows: list[Row]) -> list[Row]:

@@ -1,0 +1,129 @@
+"""Real results releases of US issuers (8-K exhibit 99.1, tests/fixtures/issuers/*/README.md), as
+one converter printed them: no currency over any column (the prose says "$"), negative figures
+that lost their ")" ("(14,143"), percentages split from their "%", and Markdown rows without
+their outer bars. Each is built by the real pipeline without a profile and validated by Arelle;
+the bar-separated copy gives the tab copy's facts."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from conftest import Built
+from kcxbrl.build import build_one
+from kcxbrl.dts import default_taxonomy
+from kcxbrl.read import parse_lines
+from kcxbrl.understand import understand
+from kcxbrl.understand.tables import document_currency, named_currencies
+from kcxbrl.profile import load_profile
+
+ISSUERS = Path(__file__).parent / "fixtures" / "issuers"
+RELEASES = {
+    "strattec": ISSUERS / "strattec" / "strattec-fy2026-q4",
+    "xpel": ISSUERS / "xpel" / "xpel-2026-q2",
+    "legalzoom": ISSUERS / "legalzoom" / "legalzoom-2026-q2",
+    "flexsteel": ISSUERS / "flexsteel" / "flexsteel-fy2026-q4",
+}
+K = 1000
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> dict[str, Built]:
+    out = tmp_path_factory.mktemp("us")
+    taxonomy = default_taxonomy()
+    found = {}
+    for name, stem in RELEASES.items():
+        for copy in ("", ".pipe"):
+            result = build_one(stem.with_name(stem.name + copy + ".txt"), out, taxonomy, viewer=False)
+            oim = json.loads((result.folder / f"{result.name}.json").read_text(encoding="utf-8"))
+            found[name + copy] = Built(result=result, oim=oim)
+    return found
+
+
+def one_value(built: Built, concept: str, period: str, unit: str | None = "USD", **dims: str) -> Decimal:
+    values = {Decimal(str(f["value"])) for f in built.table_facts(concept, period, unit, **dims)}
+    assert len(values) == 1, (concept, period, unit, dims, values)
+    return values.pop()
+
+
+def _key(fact: dict) -> tuple:
+    return tuple(sorted(fact["dimensions"].items())), fact["value"]
+
+
+@pytest.mark.parametrize("name", sorted(RELEASES))
+def test_a_us_release_builds_valid_with_its_columns_in_us_dollars(built, name):
+    """Before, every one of them stopped at exit 3: no column had a currency."""
+    v = built[name].result.validation
+    assert v is not None and v.errors == 0 and v.warnings == 0
+    table_units = {f["dimensions"].get("unit") for f in built[name].oim["facts"].values()
+                   if not f["dimensions"]["concept"].startswith("dei:")} - {None}
+    assert table_units and all("CNY" not in u for u in table_units)
+    assert "iso4217:USD" in table_units
+    said = [f for f in built[name].result.findings if f.code == "table.currencyFromDocument"]
+    assert all("USD" in f.message and "only currency the document names" in f.message for f in said)
+    if name in ("strattec", "xpel"):  # no "$" in their cells, captions or the lines above them
+        assert said
+
+
+@pytest.mark.parametrize("name", sorted(RELEASES))
+def test_the_bar_separated_copy_gives_the_tab_copys_facts(built, name):
+    tab = {_key(f) for f in built[name].oim["facts"].values()}
+    bars = {_key(f) for f in built[name + ".pipe"].oim["facts"].values()}
+    assert bars == tab
+
+
+def test_strattec_balance_sheet_figures(built):
+    """STRATTEC's balance sheet at June 28, 2026 (lines 124-162): figures in thousands of US$;
+    '(14,143' lost its ')' and is still the negative it was printed as."""
+    strattec = built["strattec"]
+    assert one_value(strattec, "CashAndCashEquivalentsAtCarryingValue", "@2026-06-28") == 108_243 * K
+    assert one_value(strattec, "CashAndCashEquivalentsAtCarryingValue", "@2025-06-29") == 84_579 * K
+    assert one_value(strattec, "LiabilitiesAndStockholdersEquity", "@2026-06-28") == 387_479 * K
+    assert one_value(strattec, "StockholdersEquity", "@2026-06-28") == 238_646 * K
+    assert one_value(strattec, "AccumulatedOtherComprehensiveIncomeLossNetOfTax", "@2026-06-28") == -14_143 * K
+    assert one_value(strattec, "AccumulatedOtherComprehensiveIncomeLossNetOfTax", "@2025-06-29") == -16_113 * K
+    unclosed = [f.ref.line for f in strattec.result.findings if f.code == "table.unclosedParenthesis"]
+    assert 156 in unclosed
+
+
+def test_a_percent_sign_in_a_cell_of_its_own_belongs_to_the_figure_before_it():
+    """'Gross margin | 15.6 | % | 16.7 | %': four percentages, not a row with unreadable cells."""
+    lines = ["ACME CORPORATION", "CONDENSED CONSOLIDATED STATEMENTS OF INCOME", "(in thousands)", "",
+             "\tThree Months Ended", "\tJune 30, 2026\tJune 30, 2025",
+             "Net sales\t$ 151,827\t$ 152,013",
+             "Cost of goods sold\t128,179\t126,613",
+             "Gross profit\t23,648\t25,400",
+             "Gross margin\t15.6\t%\t16.7\t%"]
+    profile = load_profile("kingsoft-cloud")
+    tagging = understand(parse_lines("acme.txt", lines), profile)
+    assert not [f for f in tagging.findings if f.code == "table.unreadableCell"]
+    margin = next(r for t in tagging.tables for r in t.rows if r.label == "Gross margin")
+    assert [(a.value, a.percent) for a in margin.amounts] == [(Decimal("15.6"), True), (Decimal("16.7"), True)]
+
+
+def test_the_one_currency_a_document_names():
+    assert named_currencies("Net sales were $115.4 million") == {"USD"}
+    assert named_currencies("(dollars in thousands, except per share data)") == {"USD"}
+    assert named_currencies("HK$10.00 per share") == set()
+    assert named_currencies("RMB943.7 million (US$134.9 million)") == {"CNY", "USD"}
+    two = parse_lines("two.txt", ["Revenue was RMB1.0 billion (US$139.6 million).", "",
+                                  "\tJune 30, 2025", "Revenue\t1,000"])
+    assert document_currency(two) is None
+    one = parse_lines("one.txt", ["Revenue was $1.0 billion.", "", "\tJune 30, 2025", "Revenue\t1,000"])
+    found = document_currency(one)
+    assert found is not None and found[0] == "USD" and found[1].line == 1
+
+
+def test_an_sec_rendered_statement_header_is_read(tmp_path):
+    """SEC's rendering of a filing's statement (111, Inc.'s FY2023 R4 page): '12 Months Ended',
+    'Dec. 31, 2023', currencies as 'CNY (¥)' / 'USD ($)', and '¥ 14,948,129' in the first row."""
+    result = build_one(ISSUERS / "111inc" / "111inc-fy2023-r4.txt", tmp_path, default_taxonomy(), viewer=False)
+    oim = json.loads((result.folder / f"{result.name}.json").read_text(encoding="utf-8"))
+    inc = Built(result=result, oim=oim)
+    revenue = "RevenueFromContractWithCustomerExcludingAssessedTax"
+    assert one_value(inc, revenue, "2023-01-01/2023-12-31", "CNY") == 14_948_129 * K
+    assert one_value(inc, revenue, "2023-01-01/2023-12-31", "USD") == 2_105_399 * K
+    assert one_value(inc, revenue, "2021-01-01/2021-12-31", "CNY") == 12_425_902 * K

@@ -7,6 +7,9 @@ lines; none changes a figure, a label's words (but `other_wordings`) or a header
   again, then the rows go on;
 - split_paragraphs: the paragraph before every table broken mid-sentence by a blank line;
 - other_wordings: row labels as other US-GAAP issuers print them;
+- wrapped_labels_below: long row labels (two words and more) broken in two, the first part with
+  the figures, the rest alone on the next line ("Total Kingsoft Cloud  8,801,020" / "Holdings
+  Limited shareholders' equity"), where it may look like a section label or end the table;
 - invisible_characters: NBSP, zero-width and bidi characters inside labels and figures;
 - spaces_for_tabs: four spaces where the table had a tab;
 - minus_signs: negative figures as "−530" (the Unicode minus of HTML converters), not "(530)";
@@ -223,14 +226,14 @@ def split_parentheses(lines: list[str]) -> list[str]:
     return _negatives_printed(lines, "({digits}\t)")
 
 
-def _wrapped_labels(lines: list[str], figures_on_first: bool) -> list[str]:
-    """Long row labels broken in two at their middle word, the figures on the first or the
-    second line."""
+def _wrapped_labels(lines: list[str], figures_on_first: bool, min_words: int = 4) -> list[str]:
+    """Long row labels (35 characters and more) broken in two at their middle word, the figures
+    on the first or the second line."""
     out = []
     for line in lines:
         label = _cells(line)[0]
         words = label.split(" ")
-        if "\t" in line and _has_figure(line) and len(label) >= 35 and len(words) >= 4:
+        if "\t" in line and _has_figure(line) and len(label) >= 35 and len(words) >= min_words:
             first, rest, figures = " ".join(words[:len(words) // 2]), " ".join(words[len(words) // 2:]), line[len(label):]
             out += [first + figures, rest] if figures_on_first else [first, rest + figures]
         else:
@@ -243,9 +246,10 @@ def wrapped_labels(lines: list[str]) -> list[str]:
 
 
 def wrapped_labels_below(lines: list[str]) -> list[str]:
-    """The other way: the first part with the figures, the rest alone on the next line (not in
-    DAMAGES: the tool loses some of these rows, with findings)."""
-    return _wrapped_labels(lines, figures_on_first=True)
+    """The other way: the first part with the figures, the rest alone on the next line, where it
+    may stand like a section label ("Holdings Limited shareholders' equity"), end the table
+    ("cash at end of period" and a blank line), come before a page break or an unlabelled total."""
+    return _wrapped_labels(lines, figures_on_first=True, min_words=2)
 
 
 def markdown_tables(lines: list[str]) -> list[str]:
@@ -301,6 +305,7 @@ DAMAGES = {
     "page_breaks": page_breaks,
     "split_paragraphs": split_paragraphs,
     "other_wordings": other_wordings,
+    "wrapped_labels_below": wrapped_labels_below,  # before spaces_for_tabs: "all" has it with the others
     "invisible_characters": invisible_characters,
     "spaces_for_tabs": spaces_for_tabs,
     "minus_signs": minus_signs,

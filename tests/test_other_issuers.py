@@ -258,8 +258,8 @@ def test_profile_init_writes_a_starting_profile_that_loads(tmp_path):
 # ---------------------------------------------------------------- the second issuer, damaged
 
 
-BILI_DAMAGES = ["page_breaks", "split_paragraphs", "invisible_characters", "spaces_for_tabs", "minus_signs",
-                "footnote_numbers", "wrapped_text"]
+BILI_DAMAGES = ["page_breaks", "split_paragraphs", "wrapped_labels_below", "invisible_characters", "spaces_for_tabs",
+                "minus_signs", "footnote_numbers", "wrapped_text"]
 
 
 def _bili_tagging(lines: list[str]):

@@ -355,6 +355,16 @@ def _take_tables(file: str, lines: list[str], i: int, blocks: list) -> int:
         raw = lines[i]
         if has_data and (not raw.strip() or _PAGE_NUMBER.match(plain(raw)) or not _is_table_line(raw)
                          or is_header_row(_cells_of(raw, file, i + 1))):
+            if not _is_table_line(raw) and _right_below_figures(rows, i) and _may_end_label(raw) \
+                    and not spaced_figure_count(raw):
+                # a label-only line right below a row (no blank line: not the page's furniture),
+                # then a page break: a row of the table, as it would be without the break
+                page_break = _page_break(file, lines, i + 1, rows)
+                if page_break is not None:
+                    furniture, after = page_break
+                    rows += [Row(cells=_cells_of(raw, file, i + 1), line=i + 1), *furniture]
+                    i = after
+                    continue
             page_break = _page_break(file, lines, i, rows)
             if page_break is not None:
                 furniture, i = page_break
@@ -381,9 +391,37 @@ def _take_tables(file: str, lines: list[str], i: int, blocks: list) -> int:
             rows.append(Row(cells=_cells_of(raw, file, i + 1), line=i + 1))
             i += 1
             continue
+        if _right_below_figures(rows, i) and _may_end_label(raw):
+            below = lines[i + 1] if i + 1 < n else ""
+            if _is_table_line(below) and not is_header_row(_cells_of(below, file, i + 2)):
+                # between two rows, too long or sentence-like for a section label: the rest of
+                # the label above ("Class Y Ordinary Shares (US$0.0001 par value; ... as of December" /
+                # "31, 2022; ... 2023)")
+                rows.append(Row(cells=_cells_of(raw, file, i + 1), line=i + 1, rest_of_label=True))
+                i += 1
+                continue
+            rest_below = Row(cells=_cells_of(raw, file, i + 1), line=i + 1)
+            blocks.append(_table(file, rows, table_start, rest_below))
+            return i
         break
     blocks.append(_table(file, rows, table_start))
     return i
+
+
+def _right_below_figures(rows: list[Row], i: int) -> bool:
+    """Line i (0-based) comes right after the table's last row, a labelled row of figures, with
+    no blank line between (a page number read as a figure has no label to go on)."""
+    if not rows or rows[-1].furniture or not rows[-1].label or not is_data_row(rows[-1].cells):
+        return False
+    return max((rows[-1].line, *rows[-1].joined_from)) == i
+
+
+def _may_end_label(raw: str) -> bool:
+    """A line that may be the end of a label wrapped below its figures: short text that ends no
+    sentence and introduces nothing (a caption, a page number, "Notes:" are not)."""
+    text = plain(raw)
+    return (0 < len(text) <= 200 and not text.endswith((".", ";", ":")) and not _is_caption(raw)
+            and not _PAGE_NUMBER.match(text))
 
 
 # A page number as converters print it: "24", "- 24 -", "Page 24", "24 of 40", "F-12".
@@ -512,5 +550,5 @@ def _is_table_line_row(row: Row) -> bool:
     return len(row.cells) > 1
 
 
-def _table(file: str, rows: list[Row], start: int) -> Table:
-    return Table(rows=tuple(rows), ref=SourceRef(file=file, line=start + 1))
+def _table(file: str, rows: list[Row], start: int, rest_below: Row | None = None) -> Table:
+    return Table(rows=tuple(rows), ref=SourceRef(file=file, line=start + 1), rest_below=rest_below)

@@ -32,6 +32,10 @@ class Row(Frozen):
     # page furniture of a table continued over a page break: a page number, a running head, the
     # column header rows printed again. Kept for the rendered page; never read as a row.
     furniture: bool = False
+    # a line without figures that the reader kept in the table only because it cannot be a
+    # section label (too long, or a sentence's middle) and stands between two rows with no blank
+    # line: the rest of the label of the row of figures right above it
+    rest_of_label: bool = False
 
     @property
     def label(self) -> str:
@@ -88,6 +92,11 @@ class Table(Frozen):
     kind: Literal["table"] = "table"
     rows: tuple[Row, ...]
     ref: SourceRef
+    # the line right below the table's last row of figures, with no blank line between, where the
+    # table ends: it may be the rest of that row's label (a long label wrapped below its figures)
+    # or a heading or note of its own. The reader cannot tell (the mapping can: understand
+    # decides), so the line also stays the block after the table, as printed.
+    rest_below: Row | None = None
 
 
 Block = Annotated[Union[Heading, Paragraph, Table], Field(discriminator="kind")]

@@ -229,10 +229,13 @@ def _file_column(maps: dict[int, tuple[int, ...]], line: int, column: int) -> in
 
 def _restored(block: Block, maps: dict[int, tuple[int, ...]]) -> Block:
     if isinstance(block, Table):
-        if not any(row.line - 1 in maps or any(line - 1 in maps for line in row.joined_from) for row in block.rows):
+        below = (block.rest_below,) if block.rest_below else ()
+        if not any(row.line - 1 in maps or any(line - 1 in maps for line in row.joined_from)
+                   for row in block.rows + below):
             return block
         rows = tuple(row.model_copy(update={"cells": tuple(_cell(c, maps) for c in row.cells)}) for row in block.rows)
-        return block.model_copy(update={"rows": rows})
+        rest = tuple(row.model_copy(update={"cells": tuple(_cell(c, maps) for c in row.cells)}) for row in below)
+        return block.model_copy(update={"rows": rows, "rest_below": rest[0] if rest else None})
     first = block.ref.line
     count = 1 if isinstance(block, Heading) else len(block.lines)
     if not any(first - 1 + k in maps for k in range(count)):

@@ -9,6 +9,8 @@ announcement's own figures is the next stage's (kcxbrl.check).
 
 from __future__ import annotations
 
+from functools import partial
+
 from kcxbrl.errors import InputError
 from kcxbrl.findings import Finding
 from kcxbrl.profile import IssuerProfile
@@ -17,7 +19,7 @@ from kcxbrl.understand.cover import cover_facts
 from kcxbrl.understand.conflicts import one_value_per_table_fact, withheld_prose
 from kcxbrl.understand.facts import reporting_period, table_facts
 from kcxbrl.understand.issuer import StatedIdentity, choose_profile, stated_identity
-from kcxbrl.understand.kinds import classify_tables
+from kcxbrl.understand.kinds import classify_tables, row_rule
 from kcxbrl.understand.model import (
     AnalysedTable, Amount, Column, Context, Fact, Period, ProseFigure, TableRow, Tagging, TextBlock, TextFact,
 )
@@ -68,7 +70,8 @@ def understand(document: Document, profile: IssuerProfile, *, tag_all_prose: boo
                            as_of=(stated_date(title) or period.end) if kind and kind.measures and period else None,
                            continues=previous if kind and previous and previous.kind == kind.kind else None,
                            column_members=taxonomy.columns, fiscal_year_end=profile.fiscal_year_end_month_day,
-                           currency=currency, currency_reason=currency_reason)
+                           currency=currency, currency_reason=currency_reason,
+                           rule_for=partial(row_rule, taxonomy, kind) if kind else None)
         analysed, table_findings = analyse_table(index, table, ctx, kind.kind if kind else None)
         analysed_tables[index] = analysed
         previous = analysed if not (kind and kind.measures) else previous

@@ -11,7 +11,7 @@ import re
 
 from kcxbrl.dts import Breakdown, RowRule, TableKind, Taxonomy
 from kcxbrl.read import Document, Table, is_data_row, is_header_row, normalise_label
-from kcxbrl.understand.tables import UNFINISHED, WRAPPED_REST, titles_before
+from kcxbrl.understand.tables import WRAPPED_REST, goes_on, titles_before
 
 
 def prints_amount_to_subtract(label: str) -> bool:
@@ -131,7 +131,7 @@ def _row_labels(table: Table) -> list[str]:
         if row.furniture or not row.label:
             continue
         if not is_data_row(row.cells):
-            if labels and previous_data and (WRAPPED_REST.match(row.label) or UNFINISHED.search(previous_label)):
+            if labels and previous_data and (row.rest_of_label or goes_on(row.label, previous_label)):
                 labels[-1] = normalise_label(f"{previous_label} {row.label}")  # the rest of the label above
                 previous_data = False
                 continue
@@ -142,6 +142,9 @@ def _row_labels(table: Table) -> list[str]:
         label = f"{above} {row.label}" if above and WRAPPED_REST.match(row.label) else row.label
         labels.append(normalise_label(label))
         above = ""
+    rest = table.rest_below
+    if rest is not None and labels and previous_data and goes_on(rest.label, previous_label):
+        labels[-1] = normalise_label(f"{previous_label} {rest.label}")  # the line under the table
     return labels
 
 
@@ -152,6 +155,16 @@ def label_orientation(label: str) -> str | None:
     if _CREDIT_FIRST.search(label):
         return "credit"
     return None
+
+
+def row_rule(taxonomy: Taxonomy, kind: TableKind, label: str, section: str, percent: bool, first_row: str,
+             last: bool) -> object | None:
+    """The rule the mapping has for a row so labelled, under that section, in a table of this
+    kind (under a breakdown's section: the rule of its member), or None."""
+    breakdown = breakdown_of(taxonomy.breakdowns, section)
+    if breakdown is not None:
+        return breakdown.rule_for(normalise_label(label))
+    return match_row(taxonomy.rules(kind), label, section, percent, first_row, last)
 
 
 def match_row(rules: tuple[RowRule, ...], label: str, section: str, percent: bool, first_row: str,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -66,6 +67,10 @@ class TableContext:
     # the table this one continues (same kind, just before it): its columns and scale serve a
     # continuation page printed without header rows
     continues: AnalysedTable | None = None
+    # the mapping's row rule of this table's kind for (label, section, percent, first row's
+    # label, last row), or None: the evidence that a line below a row of figures is the rest of
+    # its label (the mapping is the understand stage's, so the reader leaves that to here)
+    rule_for: Callable[[str, str, bool, str, bool], object | None] | None = None
 
 
 # ---------------------------------------------------------------- document-level facts
@@ -616,12 +621,23 @@ def analyse_table(index: int, table: Table, ctx: TableContext, kind: str | None)
             table_rows.append(TableRow(line=row.line, label=label, section=section, amounts=(), unreadable=unreadable))
             loose = None
             continue
-        if not amounts and label and table_rows and table_rows[-1].amounts and table_rows[-1].line == row.line - 1 \
-                and (WRAPPED_REST.match(label) or UNFINISHED.search(table_rows[-1].label)):
+        if amounts and row.joined_from and label and table_rows and table_rows[-1].amounts \
+                and table_rows[-1].line == row.line - 1 and not table_rows[-1].unreadable:
+            # a label-only line joined with the figures-only line below it ("Changes in fair value of
+            # (14,018) ..." / "purchase consideration in a business acquisition" / "(27,966) ..."):
+            # when the label is the rest of the row above, the figures are a row without a label
+            joined = _with_rest(table_rows[-1], label, False, ctx, columns, table_rows[0].label, False)
+            if joined is not None:
+                table_rows[-1] = joined
+                section, label = joined.section, ""
+        if not amounts and label and table_rows and table_rows[-1].amounts and table_rows[-1].line == row.line - 1:
             # "Net (decrease) increase in cash,  1,754,767" / "cash equivalents, and restricted cash":
             # the rest of the label above, not a section
-            table_rows[-1] = table_rows[-1].model_copy(update={"label": f"{table_rows[-1].label} {label}"})
-            continue
+            joined = _with_rest(table_rows[-1], label, row.rest_of_label, ctx, columns, table_rows[0].label, False)
+            if joined is not None:
+                table_rows[-1] = joined
+                section = joined.section
+                continue
         if not amounts:
             if label and (UNFINISHED.search(label) or _TOTAL.match(label)):
                 pending = label
@@ -647,6 +663,12 @@ def analyse_table(index: int, table: Table, ctx: TableContext, kind: str | None)
                                     ref=row.cells[0].ref))
         table_rows.append(TableRow(line=row.line, label=label, section=section, amounts=amounts, note=note,
                                    unreadable=unreadable))
+    rest = table.rest_below
+    if rest is not None and rest.label and table_rows and table_rows[-1].amounts and not table_rows[-1].unreadable:
+        # the line under the table's last row (a block of its own too: the reader cannot tell)
+        joined = _with_rest(table_rows[-1], rest.label, False, ctx, columns, table_rows[0].label, True)
+        if joined is not None:
+            table_rows[-1] = joined
 
     columns, fell_back = _currencies_from_signs(columns, table_rows, ctx.title, ctx.currency)
     if fell_back and kind is not None:
@@ -677,6 +699,49 @@ def analyse_table(index: int, table: Table, ctx: TableContext, kind: str | None)
                 ref=row.amounts[0].ref))
     return AnalysedTable(index=index, ref=table.ref, title=ctx.title, kind=kind, scale=scale,
                          columns=columns, rows=tuple(aligned)), findings
+
+
+# A line that goes on with a conjunction or preposition, in any case ("TOTAL LIABILITIES" /
+# "AND SHAREHOLDERS' EQUITY"): no section label starts so ("Of which:" and "Attributable to:" do,
+# and end in ':')
+_GOES_ON = re.compile(r"^(?:and|or|of(?! which)|to|from|by|with)\b", re.IGNORECASE)
+
+
+def goes_on(rest: str, above: str) -> bool:
+    """Whether the words of a label-only line right below a row labelled `above` say that they
+    are the rest of its label: they go on in lower case, with a conjunction or preposition, or
+    after an unfinished label ("Net loss attributable to" / "Kingsoft Cloud Holdings Limited")."""
+    return bool(WRAPPED_REST.match(rest) or UNFINISHED.search(above)
+                or (_GOES_ON.match(rest) and not rest.rstrip().endswith(":")))
+
+
+def _with_rest(above: TableRow, rest: str, certain: bool, ctx: TableContext, columns: tuple[Column, ...],
+               first_row: str, below_table: bool) -> TableRow | None:
+    """The row of figures `above` with the label-only line right below it as the rest of its
+    label, or None when the line is no part of it (a section label, a heading). It is the rest
+    when the reader says so (`certain`: no section label is that long), when its words say so
+    (`goes_on`); else only by the mapping's evidence, as a line in capitals may be a section or
+    heading of its own: the label joined is a row the mapping knows and the first part alone is
+    not ("Total Kingsoft Cloud" / "Holdings Limited shareholders' equity"). A first part the
+    mapping knows keeps the line below it a section ("Total liabilities" / "Shareholders'
+    equity" reads as a row too, "Total liabilities ... equity", and the rows below would lose
+    their section). A line ending in ':' opens a section. `below_table`: the line is under the
+    table's last row."""
+    if certain or goes_on(rest, above.label):
+        return above.model_copy(update={"label": f"{above.label} {rest}"})
+    if ctx.rule_for is None or rest.rstrip().endswith(":"):
+        return None
+    label, section = f"{above.label} {rest}", above.section
+    split = _SECTION_SPLIT.match(label)
+    if split:  # "Shareholders' equity:  25,689 ..." / "Ordinary shares": a section and its first row
+        section, label = normalise_label(split.group(1)), split.group(2)
+    percent = any(a.percent for a in above.amounts) or any(c.percent for c in columns)
+    joined = ctx.rule_for(label, section, percent, first_row, below_table)
+    alone = ctx.rule_for(above.label, above.section, percent, first_row, below_table)
+    if joined is not None and alone is None:
+        return above.model_copy(update={"label": label, "section": section})
+    return None
+
 
 
 # A currency a caption or a text names: "in thousands of U.S. dollars", "(dollars in thousands)",

@@ -256,6 +256,26 @@ def test_a_markdown_copy_validates_clean_with_the_clean_facts(tmp_path, capsys):
     assert len([k for k in oim if k.startswith("f-")]) == len([f for f in clean(name)[0].facts if f.id.startswith("f-")])
 
 
+def test_a_statement_the_tool_cannot_read_leaves_arelle_no_partial_sum_of_the_prose(tmp_path, capsys):
+    """Thousands grouped by spaces ('2 349 227') in every table: no row is read, the prose
+    still gives revenue, cost of revenues and gross profit for some periods and not others.
+    Arelle must not add up what is left and blame the prose: the sums whose total only the prose
+    gives are not checked (`table.incompleteSum` where an item is missing), the build is valid."""
+    name = "kc-2025-q2-press-release"
+    spaced = [re.sub(r"(?<=\d),(?=\d{3})", " ", line) if "\t" in line else line for line in sample_lines(name)]
+    source = tmp_path / f"{name}.txt"
+    source.write_text("\n".join(spaced), encoding="utf-8")
+    assert main(["build", str(source), "--out", str(tmp_path / "out"), "--no-viewer"]) == 0
+    validation = json.loads((tmp_path / "out" / name / "validation.json").read_text(encoding="utf-8"))
+    assert (validation["errors"], validation["warnings"], validation["inconsistencies"]) == (0, 0, 0)
+    oim = json.loads((tmp_path / "out" / name / f"{name}.json").read_text(encoding="utf-8"))["facts"]
+    gross = {f["dimensions"]["period"] for k, f in oim.items()
+             if k.startswith("p-") and f["dimensions"]["concept"] == "kcx:GrossProfit"}
+    assert gross  # the prose's gross profit is tagged, unchecked
+    findings = json.loads((tmp_path / "out" / name / "findings.json").read_text(encoding="utf-8"))
+    assert not [f for f in findings if f["code"] in ("source.sumDisagrees", "source.sumDoesNotFoot")]
+
+
 
 # ---------------------------------------------------------------- a label wrapped below its figures, or not
 

@@ -136,6 +136,7 @@ def sum_checks(facts: Iterable[Fact], taxonomy: Taxonomy, rate: Decimal | None =
                         found.append(_incomplete(total, summation, stranger))
                     continue
                 found += problems
+        unchecked += _prose_only_sums(role, facts, groups, blocked | set(unchecked), found)
         if role.dimensions is None:
             continue
         for axis_name, axis in role.dimensions.axes.items():
@@ -206,6 +207,33 @@ def _figure(value: Decimal, like: Fact, exact: bool = False) -> str:
 
 
 # ---------------------------------------------------------------- lines the tool did not read
+
+
+def _prose_only_sums(role, facts: list[Fact], tables: dict, blocked: set, found: list[Finding]) -> list[Arc]:
+    """The role's sums whose total only the prose gives for a context (no table row of it was
+    read there) while the report tags some of its items and not others (a table the tool could
+    not read): Arelle would add up the items it has and blame the total. Not checked, and its
+    arcs prohibited, with an info finding (appended to `found`)."""
+    tagged: dict[tuple[str, Context, str], Fact] = {}
+    for fact in facts:
+        if fact.value is not None and fact.unit is not None:
+            tagged.setdefault((fact.concept, fact.context, fact.unit), fact)
+    arcs: list[Arc] = []
+    for summation in role.calc:
+        if (role.id, summation.total, summation.items[0][0]) in blocked:
+            continue
+        for (concept, context, unit), total in tagged.items():
+            if concept != summation.total or not total.in_prose or (concept, context, unit) in tables:
+                continue
+            present = [item for item, _ in summation.items if (item, context, unit) in tagged]
+            if not present or len(present) == len(summation.items):
+                continue
+            missing = next(item for item, _ in summation.items if (item, context, unit) not in tagged)
+            arcs += [(role.id, summation.total, item) for item, _ in summation.items]
+            found.append(_incomplete(total, summation, (total.source.line, f"{missing} is not read for {context.id}",
+                                                        None)))
+            break
+    return arcs
 
 
 def _incomplete(total: Fact, summation: Summation, stranger: tuple[int, str, bool | None]) -> Finding:

@@ -15,10 +15,16 @@ Arc = tuple[str, str, str]  # (role, total, item)
 
 def unprinted_calc(facts: list[Fact], taxonomy: Taxonomy) -> tuple[Arc, ...]:
     """(role, total, item) of the taxonomy sums whose item this report's statement of that sum
-    does not print, where the item is tagged elsewhere in the report."""
+    does not print, where the item is tagged elsewhere in the report; and every arc of such a
+    sum whose total only the prose gives (its statement not read): never a partial sum of prose
+    figures that Arelle would add up without the items the tool lost."""
     in_role: dict[str, set[str]] = {}
     for fact in facts:
         in_role.setdefault(fact.role or "", set()).add(fact.concept)
     everywhere = {f.concept for f in facts}
+    lone = {(arc.role.id, arc.total, arc.item) for arc in calc_arcs(taxonomy)
+            if arc.item not in in_role.get(arc.role.id, set()) and arc.item in everywhere}
+    in_tables = {f.concept for f in facts if not f.in_prose}
+    orphaned = {(role, total) for role, total, _ in lone if total in everywhere and total not in in_tables}
     return tuple((arc.role.id, arc.total, arc.item) for arc in calc_arcs(taxonomy)
-                 if arc.item not in in_role.get(arc.role.id, set()) and arc.item in everywhere)
+                 if (arc.role.id, arc.total, arc.item) in lone or (arc.role.id, arc.total) in orphaned)

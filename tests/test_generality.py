@@ -256,6 +256,24 @@ def test_a_markdown_copy_validates_clean_with_the_clean_facts(tmp_path, capsys):
     assert len([k for k in oim if k.startswith("f-")]) == len([f for f in clean(name)[0].facts if f.id.startswith("f-")])
 
 
+@pytest.mark.parametrize("sample", ["kc-2023-h1-interim-results", "kc-2025-annual-results"])
+def test_a_note_reference_with_its_parts_stays_a_note_reference(sample):
+    """'3(a)', '8(1)', '6b' in the notes column: a note's part or a footnote glued on, never a
+    figure that pushes the row's figures a column along."""
+    lines = list(sample_lines(sample))
+    changed = 0
+    for k, line in enumerate(lines):
+        cells = line.split("\t")
+        if len(cells) > 3 and re.fullmatch(r"\d{1,2}", cells[1].strip()):
+            cells[1] = cells[1].strip() + ("(a)", "(1)", "b")[changed % 3]
+            lines[k], changed = "\t".join(cells), changed + 1
+    assert changed >= 5
+    tagging, checks = tag(f"{sample}.txt", lines)
+    clean_tagging, clean_checks = clean(sample)
+    assert _facts(tagging) == _facts(clean_tagging)
+    assert _source(tagging, checks) == _source(clean_tagging, clean_checks)
+
+
 def test_a_statement_the_tool_cannot_read_leaves_arelle_no_partial_sum_of_the_prose(tmp_path, capsys):
     """Thousands grouped by spaces ('2 349 227') in every table: no row is read, the prose
     still gives revenue, cost of revenues and gross profit for some periods and not others.

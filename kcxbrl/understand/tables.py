@@ -37,6 +37,8 @@ _INSTANT = re.compile(r"\bas\s+(?:at|of)\b", re.IGNORECASE)
 _MONTHS_IN = {"three": 3, "six": 6, "nine": 9, "twelve": 12, "year": 12, "quarter": 3, "3": 3, "6": 6, "9": 9, "12": 12}
 _CHANGE = re.compile(r"\bchange\b", re.IGNORECASE)
 _NOTES = re.compile(r"^notes?$", re.IGNORECASE)
+# a cell of the notes column: "3", "3(a)", "3a", "3(1)" (a note's part, or a footnote glued on)
+_NOTE_REFERENCE = re.compile(r"\d{1,2}(?:\([a-z\d]{1,2}\)|[a-z]|[¹²³⁴⁵⁶⁷⁸⁹])?", re.IGNORECASE)
 _THOUSANDS = re.compile(r"in thousands|'000\b", re.IGNORECASE)
 _MILLIONS = re.compile(r"in millions|'000,000", re.IGNORECASE)
 # "Operating expenses: Selling and marketing expenses" is a section label and a row run
@@ -408,7 +410,7 @@ def _row_amounts(row: Row, notes_column: int | None) -> tuple[tuple[Amount, ...]
         text = cell.text
         if not text:
             continue
-        if index == notes_column and re.fullmatch(r"\d{1,2}", text):
+        if index == notes_column and _NOTE_REFERENCE.fullmatch(_MARKUP.sub("", text).strip()):
             note = text
             continue
         if is_currency_sign(text):

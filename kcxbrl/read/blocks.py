@@ -221,8 +221,11 @@ def _take_text(file: str, lines: list[str], i: int, blocks: list) -> int:
     while True:
         while i < len(lines) and lines[i].strip() and not _is_table_line(lines[i]):
             i += 1
-        if i - start == 1 and _heading_level(lines[start], blocks) and not _UNFINISHED.search(plain(lines[start])):
-            break  # a heading is never continued (a line ending "... in the same period in" is no heading)
+        if (i - start == 1 and _heading_level(lines[start], blocks) and not _UNFINISHED.search(plain(lines[start]))
+                and not _goes_on_in_lower_case(lines, i)):
+            # a heading is never continued (a line ending "... in the same period in" is no
+            # heading, nor one whose text goes on in lower case after a blank line)
+            break
         resume = _continuation(lines, start, i)
         if resume is None:
             break
@@ -253,6 +256,15 @@ _CONTINUATION = re.compile(
         |(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?(?:[,;]|\s+[a-z(])  # "2024 and", "30, 2025", "27.8% from"
         |(?:19|20)\d\d[.)]                                   # "2024." ends the sentence
         )""", re.VERBOSE)
+
+
+def _goes_on_in_lower_case(lines: list[str], end: int) -> bool:
+    """The text after the blank lines at `end` starts in lower case ("Basic and diluted loss per
+    share" / "" / "during the periods are calculated as follows:"): a sentence broken apart."""
+    j = end
+    while j < len(lines) and not lines[j].strip():
+        j += 1
+    return j > end and j < len(lines) and not _is_table_line(lines[j]) and bool(re.match(r"[a-z]", plain(lines[j])))
 
 
 def _continuation(lines: list[str], start: int, end: int) -> int | None:

@@ -292,3 +292,14 @@ def test_a_statement_whose_columns_name_no_currency_is_said_to_be_one(tmp_path, 
     assert "no figure tagged: the table at line 5 is a statement the mapping knows (income)" in message
     assert "but no currency" in message and "3 months to 2026-06-30" in message
     assert "no table is one the mapping knows" not in message
+
+
+def test_a_starting_profile_keeps_the_form_and_year_end_the_document_settled(base):
+    from kcxbrl.profile_init import starting_profile
+
+    slug, text = starting_profile(XPEL_USD, base)
+    assert slug == "xpel-inc" and 'name = "XPEL, Inc."' in text and 'trading_symbol = "XPEL"' in text
+    assert 'default_document_type = "8-K"  # assumed from what line 99 says' in text
+    assert 'fiscal_year_end = "--12-31"  # not stated: assumed December 31' in text
+    _, text = starting_profile(STRATTEC_USD, base)
+    assert 'fiscal_year_end = "--06-28"\n' in text and 'default_document_type = "8-K"' in text

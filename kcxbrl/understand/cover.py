@@ -37,7 +37,6 @@ _DATELINE = re.compile(
     rf"^\s*((?:[A-Z][\w.'-]*\s+){{0,3}}[A-Z][\w.'-]*\s*,\s*(?-i:{_US_STATES}))\s*(?:,\s*)?(?:,|[-–—]|/|\(|"
     r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d)")
 DEFAULT_DOCUMENT_TYPE = "6-K"  # a document with no profile and nothing that says otherwise (as before)
-_DAY = timedelta(days=1)
 
 
 def fiscal_period_focus(period: Period, fiscal_year_end: tuple[int, int],
@@ -110,12 +109,12 @@ _STATEMENT_ROLES = ("income", "cash_flow")
 
 def document_type(document: Document, profile: IssuerProfile) -> tuple[str, bool, Finding | None]:
     """(DocumentType, whether to look for it printed on the cover, what was assumed). The
-    cover's "FORM 6-K" says it.
-    Else a profile's form of the issuer's releases. Else, for a document with no profile, what
-    the text says of its issuer: the forms it names (10-K, 10-Q, 8-K: a US domestic filer; 20-F,
-    40-F, 6-K: a foreign private issuer), else a dateline in a US state (a US domestic filer's
-    release is an exhibit to Form 8-K); else the default, 6-K. All but the cover's are said
-    (info `cover.assumed`). An exchange named ("Nasdaq: X") decides nothing: both kinds list there."""
+    cover's "FORM 6-K" says it; else a profile's form of the issuer's releases; else, for a
+    document with no profile, what the text says of its issuer: the forms it names (10-K, 10-Q,
+    8-K: a US domestic filer; 20-F, 40-F, 6-K: a foreign private issuer), else a dateline in a US
+    state (a US domestic filer's release is an exhibit to Form 8-K); else the default, 6-K. All
+    but the cover's and the profile's are said (info `cover.assumed`). An exchange named
+    ("Nasdaq: X") decides nothing: both kinds of issuer list there."""
     for block in document.blocks[:20]:
         if isinstance(block, Heading | Paragraph):
             m = _FORM.search(block.text)

@@ -303,3 +303,21 @@ def test_a_starting_profile_keeps_the_form_and_year_end_the_document_settled(bas
     assert 'fiscal_year_end = "--12-31"  # not stated: assumed December 31' in text
     _, text = starting_profile(STRATTEC_USD, base)
     assert 'fiscal_year_end = "--06-28"\n' in text and 'default_document_type = "8-K"' in text
+
+
+def test_the_fiscal_year_end_from_the_quarter_the_text_names(tmp_path, base, profiles):
+    """Strattec's usdcaption variant without "which ended June 28, 2026" (its twelve-month columns
+    name no currency there, so no column says it either): "Fourth quarter fiscal 2026" (line 4,
+    named most often) over a reporting quarter to June 28, 2026 ends fiscal 2026 on that day."""
+    assert stated_identity(read_document(STRATTEC)).fiscal_quarters[0] == (4, 2026, 4)
+    text = STRATTEC_USD.read_text(encoding="utf-8")
+    assert text.count(", which ended June 28, 2026") == 1
+    path = tmp_path / "strattec-quarter.txt"
+    path.write_text(text.replace(", which ended June 28, 2026", ""), encoding="utf-8")
+    document, profile, _ = _profile(path, base, profiles)
+    tagging = understand(document, profile)
+    cover = _cover(tagging)
+    assert (cover["CurrentFiscalYearEndDate"], cover["DocumentFiscalYearFocus"], cover["DocumentFiscalPeriodFocus"]) \
+        == ("--06-28", "2026", "Q4")
+    said = [f for f in tagging.findings if f.code == "cover.fiscalYearEnd"]
+    assert [(f.severity, f.ref.line) for f in said] == [("info", 4)] and "quarter 4 of fiscal 2026" in said[0].message

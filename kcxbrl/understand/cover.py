@@ -71,27 +71,42 @@ def _year_end(year: int, month_day: tuple[int, int]) -> date:
 
 
 def fiscal_year_end(identity: StatedIdentity, profile: IssuerProfile, facts: list[Fact], period: Period,
-                    file: str) -> tuple[str, list[Finding]]:
-    """CurrentFiscalYearEndDate (--MM-DD) and what is worth saying about it. The text's word
-    first ("fiscal year 2026, which ended June 28, 2026"; "year ended June 30"), then a
-    twelve-month column of a statement ending on the reporting period's end, then the profile's
-    (a document with no profile: December 31, said as assumed)."""
+                    file: str) -> tuple[str, list[Finding], tuple[tuple[int | None, date], ...]]:
+    """CurrentFiscalYearEndDate (--MM-DD), what is worth saying about it, and the fiscal years
+    the text names. The text's word first ("fiscal year 2026, which ended June 28, 2026"; "year
+    ended June 30"), then a twelve-month column of a statement ending on the reporting period's
+    end, then the fiscal quarter the text names the reporting quarter by ("fourth quarter of
+    fiscal 2026": its year ends with that quarter, said as info), then the profile's (a document
+    with no profile: December 31, said as assumed)."""
     stated, how = identity.fiscal_year_end, "the text states it"
+    named = identity.fiscal_years
+    where = identity.ref or SourceRef(file=file, line=1)
+    derived: list[Finding] = []
     if stated is None:
         ends = sorted({f.context.period.end for f in facts if not f.in_prose and f.role in _STATEMENT_ROLES
                        and f.context.period.start is not None and f.context.period.end == period.end
                        and round((f.context.period.end - f.context.period.start).days / 30.44) == 12})
         if ends:
             stated, how = f"--{ends[0]:%m-%d}", f"a statement's twelve-month column ends on {ends[0]}"
-    where = identity.ref or SourceRef(file=file, line=1)
+    if stated is None and identity.fiscal_quarters and period.start is not None \
+            and round((period.end - period.start).days / 30.44) == 3:
+        quarter, label, line = identity.fiscal_quarters[0]
+        year_end = _quarters_on(period.end, 4 - quarter)
+        if year_end.year in (label, label + 1):  # fiscal years are named by the year they end or start in
+            stated, how = f"--{year_end:%m-%d}", (f"the text names the reporting quarter, to {period.end}, quarter "
+                                                    f"{quarter} of fiscal {label}")
+            named = (*named, (label, year_end))
+            derived = [Finding(severity="info", code="cover.fiscalYearEnd", ref=SourceRef(file=file, line=line), message=(
+                f"fiscal year end {stated}: {how}, so fiscal {label} ends on {year_end}"
+                + ("" if quarter == 4 else " (counted in whole quarters)")))]
     if stated is None:
         if profile.id:
-            return profile.fiscal_year_end, []
+            return profile.fiscal_year_end, [], named
         return profile.fiscal_year_end, [Finding(
             severity="info", code="cover.assumed",
             message=(f"the text states no fiscal year end (no 'fiscal year ended ...', no twelve-month column ending "
                      f"{period.end}): CurrentFiscalYearEndDate {profile.fiscal_year_end} is assumed (a profile's "
-                     f"fiscal_year_end sets it)"), ref=where)]
+                     f"fiscal_year_end sets it)"), ref=where)], named
     if profile.id and stated != profile.fiscal_year_end:
         days = abs((_year_end(2001, (int(stated[2:4]), int(stated[5:7])))
                     - _year_end(2001, profile.fiscal_year_end_month_day)).days)
@@ -100,8 +115,19 @@ def fiscal_year_end(identity: StatedIdentity, profile: IssuerProfile, facts: lis
             severity="info" if near else "warning", code="cover.fiscalYearEnd" if near else "profile.mismatch",
             message=(f"fiscal year end {stated} ({how}) where the profile '{profile.id}' says "
                      f"{profile.fiscal_year_end}" + ("; a 52/53-week year: the text's date is used" if near
-                                                     else "; the text's is used")), ref=where)]
-    return stated, []
+                                                     else "; the text's is used")), ref=where)], named
+    return stated, derived, named
+
+
+def _quarters_on(end: date, quarters: int) -> date:
+    """The end of the quarter `quarters` after the one ending on `end`: calendar months for a
+    month's last day, else 13 weeks each (a 52/53-week calendar)."""
+    if (end + timedelta(days=1)).day != 1:
+        return end + timedelta(weeks=13 * quarters)
+    month = end.month + 3 * quarters
+    year = end.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    return date(year, month, calendar.monthrange(year, month)[1])
 
 
 _STATEMENT_ROLES = ("income", "cash_flow")
@@ -164,9 +190,9 @@ def cover_facts(document: Document, period: Period, profile: IssuerProfile, iden
     in ix:hidden."""
     identity = identity if identity is not None else StatedIdentity()
     form, on_cover, form_finding = document_type(document, profile)
-    year_end, findings = fiscal_year_end(identity, profile, facts or [], period, document.file)
+    year_end, findings, named = fiscal_year_end(identity, profile, facts or [], period, document.file)
     findings = ([form_finding] if form_finding else []) + findings
-    year, focus = fiscal_period_focus(period, (int(year_end[2:4]), int(year_end[5:7])), identity.fiscal_years)
+    year, focus = fiscal_period_focus(period, (int(year_end[2:4]), int(year_end[5:7])), named)
     context = Context(period=period)
     name, cik, file_number, symbol = profile.name, profile.cik, profile.file_number, profile.trading_symbol
     values = [

@@ -48,6 +48,11 @@ _MONTH_NAMES = "January|February|March|April|May|June|July|August|September|Octo
 _FISCAL_YEAR = re.compile(rf"(?<!half )(?<!half-)\b(?:(?:fiscal\s+)?years?|fiscal(?=\s+\d{{4}}))"
                           rf"(?:\s+(\d{{4}})\s*,?(?:\s+which)?)?\s+ended\s+(?:on\s+)?({_MONTH_NAMES})\s+(\d{{1,2}})\b"
                           rf"(?:,?\s+(\d{{4}}))?", re.IGNORECASE)
+# "fourth quarter of fiscal 2026", "Fourth Quarter and Fiscal Year 2026", "Q4 fiscal 2026", "fiscal 2025 fourth quarter"
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "q1": 1, "q2": 2, "q3": 3, "q4": 4}
+_FISCAL_QUARTER = re.compile(r"\b(first|second|third|fourth|Q[1-4])\s+(?:fiscal\s+)?quarter\s+(?:and\s+(?:full\s+)?)?(?:of\s+)?"
+                             r"fiscal\s+(?:year\s+)?(\d{4})\b|\b(Q[1-4])\s+(?:of\s+)?fiscal\s+(?:year\s+)?(\d{4})\b"
+                             r"|\bfiscal\s+(?:year\s+)?(\d{4})\s+(first|second|third|fourth)\s+quarter\b", re.IGNORECASE)
 _MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december"]
 
@@ -63,6 +68,8 @@ class StatedIdentity(Frozen):
     fiscal_year_end: str | None = None  # --MM-DD, from "year ended December 31" (the latest a date is printed with)
     # the fiscal years the text dates: (the year it names them by, where it does: "fiscal 2026"; the end)
     fiscal_years: tuple[tuple[int | None, date], ...] = ()
+    # the fiscal quarters the text names: (quarter, fiscal year, first line), most often named first
+    fiscal_quarters: tuple[tuple[int, int, int], ...] = ()
     ref: SourceRef | None = None  # where the name is first stated
 
     @property
@@ -85,6 +92,8 @@ def stated_identity(document: Document) -> StatedIdentity:
     file_number = cik = None
     fiscal_year_ends: Counter[str] = Counter()
     fiscal_years: dict[date, int | None] = {}
+    quarters: Counter[tuple[int, int]] = Counter()
+    quarter_lines: dict[tuple[int, int], int] = {}
     lines = [(block, k, "".join(r.text for r in line)) for block in document.blocks if isinstance(block, Paragraph | Heading)
              for k, line in enumerate(block.lines if isinstance(block, Paragraph) else (block.runs,))]
     previous = ""
@@ -115,6 +124,11 @@ def stated_identity(document: Document) -> StatedIdentity:
                 end = _date(int(year), _MONTHS.index(month.lower()) + 1, int(day))
                 if end and (end not in fiscal_years or label):
                     fiscal_years[end] = int(label) if label else fiscal_years.get(end)
+        for m in _FISCAL_QUARTER.finditer(text):
+            word, year = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4)) if m.group(3) \
+                else (m.group(6), m.group(5))
+            quarters[(_ORDINALS[word.lower()], int(year))] += 1
+            quarter_lines.setdefault((_ORDINALS[word.lower()], int(year)), block.ref.line + k)
         if text.strip():
             previous = text.strip()
     # the same name printed in capitals and in mixed case is one name, shown as it reads in the text
@@ -134,6 +148,7 @@ def stated_identity(document: Document) -> StatedIdentity:
                           fiscal_year_end=(f"--{max(fiscal_years):%m-%d}" if fiscal_years else
                                            fiscal_year_ends.most_common(1)[0][0] if fiscal_year_ends else None),
                           fiscal_years=tuple((label, end) for end, label in sorted(fiscal_years.items())),
+                          fiscal_quarters=tuple((*q, quarter_lines[q]) for q, _ in quarters.most_common()),
                           ref=first[ordered[0]] if ordered else None)
 
 

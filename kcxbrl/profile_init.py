@@ -30,7 +30,13 @@ def starting_profile(path: Path, base: Taxonomy) -> tuple[str, str]:
     profile, _ = choose_profile(document, base, [])  # the identity the document states, base taxonomy only
     tagging = understand(document, profile)
     slug = re.sub(r"[^a-z0-9]+", "-", profile.name.lower()).strip("-") or "issuer"
-    return slug, _text(path.name, identity, profile.name, _unmapped(tagging.findings), base, slug)
+    cover = {f.concept: f.value for f in tagging.text_facts}
+    assumed = [f for f in tagging.findings if f.code == "cover.assumed"]
+    year_end = (cover["CurrentFiscalYearEndDate"],
+                any("CurrentFiscalYearEndDate" in f.message for f in assumed))
+    form = (cover["DocumentType"], next((f"from what line {f.ref.line} says, cover.assumed in findings.json"
+                                         for f in assumed if f.message.startswith("DocumentType")), ""))
+    return slug, _text(path.name, identity, profile.name, _unmapped(tagging.findings), base, slug, year_end, form)
 
 
 def _unmapped(findings: tuple[Finding, ...]) -> dict[str, list[tuple[str, str, int]]]:
@@ -79,7 +85,8 @@ def _toml_string(text: str) -> str:
 
 
 def _text(file: str, identity: StatedIdentity, name: str, unmapped: dict[str, list[tuple[str, str, int]]],
-          base: Taxonomy, slug: str) -> str:
+          base: Taxonomy, slug: str, year_end: tuple[str, bool] | None = None,
+          form: tuple[str, str] | None = None) -> str:
     lines = [f"# A starting issuer profile for {name}, written by `kcxbrl profile init {file}`.",
              "# Check every value against the issuer's filings; what the document does not state is left",
              "# commented out for you to fill in. Then: kcxbrl build DOC.txt --profile THIS-FILE.toml", "",
@@ -90,12 +97,14 @@ def _text(file: str, identity: StatedIdentity, name: str, unmapped: dict[str, li
     lines.append(f'cik = "{identity.cik}"' if identity.cik else '# cik = "0000000000"  # not stated: the SEC CIK, 10 digits')
     lines.append(f'file_number = "{identity.file_number}"' if identity.file_number
                  else '# file_number = "001-00000"  # not stated: the Commission file number')
-    lines.append(f'fiscal_year_end = "{identity.fiscal_year_end or "--12-31"}"'
-                 + ("" if identity.fiscal_year_end else "  # not stated: assumed December 31"))
+    year_end = year_end or (identity.fiscal_year_end or "--12-31", not identity.fiscal_year_end)
+    lines.append(f'fiscal_year_end = "{year_end[0]}"' + ("  # not stated: assumed December 31" if year_end[1] else ""))
     lines.append(f'trading_symbol = "{identity.tickers[0]}"' if identity.tickers
                  else '# trading_symbol = "XXXX"  # not stated')
     if identity.stock_codes:
         lines.append("stock_codes = [" + ", ".join(f'"{c}"' for c in identity.stock_codes) + "]")
+    if form:  # the form of the filing that carries its releases, as the document let the tool decide it
+        lines.append(f'default_document_type = "{form[0]}"' + (f"  # assumed {form[1]}" if form[1] else ""))
     prefix = re.sub(r"[^a-z]", "", (identity.tickers[0] if identity.tickers else slug).lower())[:12] or "issuer"
     lines += ["", "# The issuer's own part of the taxonomy: its members and measures go in [taxonomy.concepts],",
               "# the labels it prints them with in [[taxonomy.tables]] rows (tried before the base mapping's).",

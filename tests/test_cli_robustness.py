@@ -414,8 +414,8 @@ TOO_LITTLE = {
     "undated.txt": ("Example Corp results\n\nRevenue grew.\n\nUNAUDITED CONDENSED CONSOLIDATED BALANCE SHEETS\n"
                     "(All amounts in thousands)\n\n\tRMB\tRMB\nCash and cash equivalents\t1,000\t2,000\n"
                     "Total assets\t1,000\t2,000\nTotal liabilities\t500\t600\n",
-                    "no reporting period found: the table at line 8 is a statement the mapping knows, but its header "
-                    "names no period or date for its columns"),
+                    "no reporting period found: the table at line 8 is a statement the mapping knows (balance), but no "
+                    "column of it has a period: it prints no date and no year (header line 8: 'RMB | RMB')"),
     "fruit.txt": ("Example Corp results\n\nRevenue grew.\n\nFRUIT\n\tApples\tPears\nBoxes\t1\t2\nCrates\t3\t4\n",
                   "no financial statement found: no table is one the mapping knows by its rows or caption "
                   "(the first table is at line 6)"),

@@ -127,6 +127,7 @@ def _row_facts_and_problems(row: TableRow, columns: tuple[Column, ...], rule: Ro
     (`also`, ids suffixed -2, -3 ...)."""
     facts: list[Fact] = []
     problems: list[Finding] = []
+    printed = tuple(sorted({c.end for c in columns}))  # the dates the header prints: a 52/53-week period's start
     for amount, column in zip(row.amounts, columns):
         if not column.known:
             continue  # a named column no rule knows: said once for the table (table.unknownColumn)
@@ -136,7 +137,7 @@ def _row_facts_and_problems(row: TableRow, columns: tuple[Column, ...], rule: Ro
             balance = concept.sign_as or concept.balance
             flip = (balance is not None and orientation != AS_PRINTED and not prints_amount_to_subtract(row.label)
                     and balance != orientation)
-            fact, problem = _fact(amount, column, concept, rule, flip, scale, row.label, role)
+            fact, problem = _fact(amount, column, concept, rule, flip, scale, row.label, role, printed)
             if fact and k:
                 fact = fact.model_copy(update={"id": f"{fact.id}-{k + 1}"})
             if fact:
@@ -219,13 +220,13 @@ def _by_column(row: TableRow) -> dict[object, Amount]:
 
 
 def _fact(amount: Amount, column: Column, concept: Concept, rule: RowRule, flip: bool, scale: int,
-          label: str, role: str) -> tuple[Fact | None, Finding | None]:
+          label: str, role: str, printed: tuple[date, ...] = ()) -> tuple[Fact | None, Finding | None]:
     if amount.footnote_mark:
         return None, Finding(severity="info", code="table.footnoteMark",
                              message=f"'{label[:60]}' prints the mark '{amount.text}' ({column.reading()}) where a "
                                      "figure would stand (its footnote says why); not tagged",
                              ref=amount.ref)
-    period = _period(column, concept, rule)
+    period = _period(column, concept, rule, printed)
     if period is None:
         return None, Finding(severity="error", code="mapping.periodType",
                              message=f"{concept.name} is a {concept.period} concept but its column is "
@@ -251,10 +252,10 @@ def _fact(amount: Amount, column: Column, concept: Concept, rule: RowRule, flip:
     ), None
 
 
-def _period(column: Column, concept: Concept, rule: RowRule) -> Period | None:
+def _period(column: Column, concept: Concept, rule: RowRule, printed: tuple[date, ...] = ()) -> Period | None:
     if column.months is None:  # instant column
         return Period(end=column.end) if concept.period == "instant" else None
-    start = period_start(column.end, column.months)
+    start = period_start(column.end, column.months, printed)
     if concept.period == "duration":
         return Period(start=start, end=column.end)
     if rule.instant == "start":

@@ -13,28 +13,46 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import date
 
 from kcxbrl.dts import Taxonomy
 from kcxbrl.findings import Finding, Frozen, SourceRef
 from kcxbrl.profile import IssuerProfile, stated_profile
 from kcxbrl.read import Document, Heading, Paragraph
 
-_SUFFIX = r"(?i:(?:Holdings?\s+)?(?:Limited|Ltd\.?|Inc\.?|Incorporated|Corporation|Corp\.?|Co\.,?\s+Ltd\.?|plc|N\.V\.|S\.A\.|AG|Group))"
-# Capitalised words ("Kingsoft Cloud", "KINGSOFT CLOUD", "Bank of China") and a corporate suffix.
-_NAME = rf"[A-Z][\w&'’.-]*(?:\s+(?:[A-Z0-9][\w&'’.-]*|of|the|and|&)){{0,6}}\s+{_SUFFIX}"
+_SUFFIX = (r"(?i:(?:Holdings?\s+)?(?:Limited|Ltd\.?|Inc\.?|Incorporated|Corporation|Corp\.?|Co\.,?\s+Ltd\.?|plc|N\.V\.|"
+           r"S\.A\.(?:\s+de\s+C\.V\.)?|S\.p\.A\.|SE|AG|LLC|L\.P\.|Group))")
+# Capitalised words ("Kingsoft Cloud", "KINGSOFT CLOUD", "Bank of China", "LegalZoom.com", "111")
+# and a corporate suffix, after a comma or not ("XPEL, Inc.", "Flexsteel Industries, Inc.").
+_NAME = rf"[A-Z0-9][\w&'’.-]*(?:\s+(?:[A-Z0-9][\w&'’.-]*|of|the|and|&)){{0,6}},?\s+{_SUFFIX}(?![\w-])"
 _NAME_LINE = re.compile(rf"^\s*(?:About\s+|SOURCE\s+)?({_NAME})\s*$")
 # exchanges and regulators named in a document's boilerplate are not its registrant
 _NOT_AN_ISSUER = re.compile(r"\b(?:exchanges?|clearing|securities and futures|commission)\b", re.IGNORECASE)
 _REGISTRANT_NOTE = re.compile(r"^\(?\s*exact name of registrant", re.IGNORECASE)
-_INTRODUCED = re.compile(rf"({_NAME})\s*\(\s*(?:the\s+)?[\"“]")  # Bilibili Inc. (“Bilibili” or the “Company”)
+# Bilibili Inc. (“Bilibili” or the “Company”); Flexsteel Industries, Inc. (NASDAQ: FLXS) ("Flexsteel" ...)
+_INTRODUCED = re.compile(rf"({_NAME})\s*(?:\([^()\"“]{{1,40}}\)\s*)?\(\s*(?:the\s+)?[\"“]")
 _TITLE = re.compile(rf"^\s*({_NAME}|[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){{0,4}})\s+(?:Announces|Reports|Releases)\b")
-_TICKER = re.compile(r"\b(?:NASDAQ|NYSE(?:\s+American)?)(?:\s+(?:Stock\s+Ticker|GS|GM|Global\s+Select\s+Market))?\s*:\s*"
-                     r"([A-Z][A-Z.]{0,5})\b", re.IGNORECASE)
+# "(NASDAQ: FLXS)", "(Nasdaq: STRT)", "(NYSE American: X)", "Nasdaq Global Select Market: X", in any case
+_TICKER = re.compile(r"\b(?:NASDAQ|NYSE(?:\s+(?:American|Arca))?)(?:\s+(?:Stock\s+Ticker|GS|GM|CM|Global\s+Select\s+Market|"
+                     r"Global\s+Market|Capital\s+Market))?\s*:\s*([A-Z][A-Z.]{0,5})\b", re.IGNORECASE)
+# 'is publicly traded on Nasdaq under the symbol "XPEL"', 'trades on the NYSE under the ticker symbol “ABC”'
+_SYMBOL = re.compile(r"\b(?:NASDAQ|NYSE)\b[^.;]{0,80}?\b(?:under|with)\s+the\s+(?:(?:ticker|trading|stock)\s+)?symbols?\s+"
+                     r"[\"“'‘]?((?-i:[A-Z][A-Z.]{0,5}?))\.?[\"”'’]?(?![\w])", re.IGNORECASE)
 _STOCK_CODE = re.compile(r"\b(?:HKEX|SEHK|Stock\s+Code)\s*:?\s*(\d{3,5})\b", re.IGNORECASE)
 _FILE_NUMBER = re.compile(r"\bCommission\s+file\s+(?:number|no\.?)\s*:?\s*(\d{3}-\d{4,6})", re.IGNORECASE)
 _CIK = re.compile(r"\bCIK\b\D{0,12}(\d{10})\b")
-_FISCAL_YEAR = re.compile(r"\b(?:fiscal\s+)?years?\s+ended\s+(January|February|March|April|May|June|July|August|September|"
-                          r"October|November|December)\s+(\d{1,2})\b", re.IGNORECASE)
+_MONTH_NAMES = "January|February|March|April|May|June|July|August|September|October|November|December"
+# The fiscal year's end as the text states it: "year ended December 31" (not a "half year"),
+# "fiscal year ended June 30, 2026", "fiscal year 2026, which ended June 28, 2026",
+# "fiscal 2026 ended June 28, 2026" (its label year, where printed, and its date).
+_FISCAL_YEAR = re.compile(rf"(?<!half )(?<!half-)\b(?:(?:fiscal\s+)?years?|fiscal(?=\s+\d{{4}}))"
+                          rf"(?:\s+(\d{{4}})\s*,?(?:\s+which)?)?\s+ended\s+(?:on\s+)?({_MONTH_NAMES})\s+(\d{{1,2}})\b"
+                          rf"(?:,?\s+(\d{{4}}))?", re.IGNORECASE)
+# "fourth quarter of fiscal 2026", "Fourth Quarter and Fiscal Year 2026", "Q4 fiscal 2026", "fiscal 2025 fourth quarter"
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "q1": 1, "q2": 2, "q3": 3, "q4": 4}
+_FISCAL_QUARTER = re.compile(r"\b(first|second|third|fourth|Q[1-4])\s+(?:fiscal\s+)?quarter\s+(?:and\s+(?:full\s+)?)?(?:of\s+)?"
+                             r"fiscal\s+(?:year\s+)?(\d{4})\b|\b(Q[1-4])\s+(?:of\s+)?fiscal\s+(?:year\s+)?(\d{4})\b"
+                             r"|\bfiscal\s+(?:year\s+)?(\d{4})\s+(first|second|third|fourth)\s+quarter\b", re.IGNORECASE)
 _MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december"]
 
@@ -47,7 +65,11 @@ class StatedIdentity(Frozen):
     stock_codes: tuple[str, ...] = ()
     file_number: str | None = None
     cik: str | None = None
-    fiscal_year_end: str | None = None  # --MM-DD, from "year ended December 31"
+    fiscal_year_end: str | None = None  # --MM-DD, from "year ended December 31" (the latest a date is printed with)
+    # the fiscal years the text dates: (the year it names them by, where it does: "fiscal 2026"; the end)
+    fiscal_years: tuple[tuple[int | None, date], ...] = ()
+    # the fiscal quarters the text names: (quarter, fiscal year, first line), most often named first
+    fiscal_quarters: tuple[tuple[int, int, int], ...] = ()
     ref: SourceRef | None = None  # where the name is first stated
 
     @property
@@ -69,6 +91,9 @@ def stated_identity(document: Document) -> StatedIdentity:
     codes: list[str] = []
     file_number = cik = None
     fiscal_year_ends: Counter[str] = Counter()
+    fiscal_years: dict[date, int | None] = {}
+    quarters: Counter[tuple[int, int]] = Counter()
+    quarter_lines: dict[tuple[int, int], int] = {}
     lines = [(block, k, "".join(r.text for r in line)) for block in document.blocks if isinstance(block, Paragraph | Heading)
              for k, line in enumerate(block.lines if isinstance(block, Paragraph) else (block.runs,))]
     previous = ""
@@ -89,12 +114,21 @@ def stated_identity(document: Document) -> StatedIdentity:
                 continue
             names[name] += 1
             first.setdefault(name, SourceRef(file=document.file, line=block.ref.line + k))
-        tickers += [t.upper() for t in _TICKER.findall(text)]
+        tickers += [t.upper() for t in _TICKER.findall(text)] + _SYMBOL.findall(text)
         codes += _STOCK_CODE.findall(text)
         file_number = file_number or next(iter(_FILE_NUMBER.findall(text)), None)
         cik = cik or next(iter(_CIK.findall(text)), None)
-        for month, day in _FISCAL_YEAR.findall(text):
+        for label, month, day, year in _FISCAL_YEAR.findall(text):
             fiscal_year_ends[f"--{_MONTHS.index(month.lower()) + 1:02d}-{int(day):02d}"] += 1
+            if year:
+                end = _date(int(year), _MONTHS.index(month.lower()) + 1, int(day))
+                if end and (end not in fiscal_years or label):
+                    fiscal_years[end] = int(label) if label else fiscal_years.get(end)
+        for m in _FISCAL_QUARTER.finditer(text):
+            word, year = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4)) if m.group(3) \
+                else (m.group(6), m.group(5))
+            quarters[(_ORDINALS[word.lower()], int(year))] += 1
+            quarter_lines.setdefault((_ORDINALS[word.lower()], int(year)), block.ref.line + k)
         if text.strip():
             previous = text.strip()
     # the same name printed in capitals and in mixed case is one name, shown as it reads in the text
@@ -105,12 +139,24 @@ def stated_identity(document: Document) -> StatedIdentity:
         counts[key] += count
         if key not in shown or _preferred(name) < _preferred(shown[key]):
             shown[key] = name
-    keys = sorted(counts, key=lambda key: (-counts[key], min(first[n].line for n in names if _bare(n) == key)))
+    # a legal name (with its corporate suffix: "LegalZoom.com, Inc.") before a brand ("LegalZoom Reports ...")
+    keys = sorted(counts, key=lambda key: (_preferred(shown[key])[0], -counts[key],
+                                           min(first[n].line for n in names if _bare(n) == key)))
     ordered = [shown[key] for key in keys]
     return StatedIdentity(names=tuple(ordered), tickers=tuple(dict.fromkeys(tickers)), stock_codes=tuple(dict.fromkeys(codes)),
                           file_number=file_number, cik=cik,
-                          fiscal_year_end=fiscal_year_ends.most_common(1)[0][0] if fiscal_year_ends else None,
+                          fiscal_year_end=(f"--{max(fiscal_years):%m-%d}" if fiscal_years else
+                                           fiscal_year_ends.most_common(1)[0][0] if fiscal_year_ends else None),
+                          fiscal_years=tuple((label, end) for end, label in sorted(fiscal_years.items())),
+                          fiscal_quarters=tuple((*q, quarter_lines[q]) for q, _ in quarters.most_common()),
                           ref=first[ordered[0]] if ordered else None)
+
+
+def _date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 def _preferred(name: str) -> tuple[bool, bool, int]:

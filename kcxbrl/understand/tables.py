@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -41,6 +41,8 @@ _NOTES = re.compile(r"^notes?$", re.IGNORECASE)
 _NOTE_REFERENCE = re.compile(r"\d{1,2}(?:\([a-z\d]{1,2}\)|[a-z]|[¹²³⁴⁵⁶⁷⁸⁹])?", re.IGNORECASE)
 _THOUSANDS = re.compile(r"in thousands|'000\b", re.IGNORECASE)
 _MILLIONS = re.compile(r"in millions|'000,000", re.IGNORECASE)
+# what a header's words are read by, for saying what a header lacks (understand/__init__.py)
+HEADER_FULL_DATE, HEADER_YEAR, HEADER_DURATION, HEADER_INSTANT = _FULL_DATE, _YEAR, _DURATION, _INSTANT
 # "Operating expenses: Selling and marketing expenses" is a section label and a row run
 # together; "Less: ..." is a row of its own.
 _MARKUP = re.compile(r"</?[uib]>|\*\*", re.IGNORECASE)
@@ -376,13 +378,24 @@ def _column_months(ends: list[date], kinds, instant_by_default: bool) -> list[in
     return [k for k, g in zip(distinct_kinds, groups) for _ in g]
 
 
-def period_start(end: date, months: int) -> date:
+def period_start(end: date, months: int, printed: Iterable[date] = ()) -> date:
+    """The first day of the `months` ending on `end`. A period ending on a month's last day is
+    calendar months (the day after the same day `months` back). A period ending on another day
+    is of a 52/53-week calendar (June 28, 2026): it starts the day after the end printed for the
+    period before it (`printed`: the other dates its header prints, June 29, 2025), else whole
+    weeks back (13 to a quarter, 52 to a year)."""
     nxt = end + timedelta(days=1)
-    year, month = nxt.year, nxt.month - months
-    while month < 1:
-        month += 12
-        year -= 1
-    return date(year, month, nxt.day)
+    if nxt.day == 1:  # calendar months
+        year, month = nxt.year, nxt.month - months
+        while month < 1:
+            month += 12
+            year -= 1
+        return date(year, month, nxt.day)
+    weeks = end - timedelta(weeks=round(months * 52 / 12)) + timedelta(days=1)
+    before = [d for d in printed if d < end and abs((d + timedelta(days=1) - weeks).days) <= 7]
+    if before:
+        return min(before, key=lambda d: abs((d + timedelta(days=1) - weeks).days)) + timedelta(days=1)
+    return weeks
 
 
 # ---------------------------------------------------------------- rows

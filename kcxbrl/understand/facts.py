@@ -38,25 +38,29 @@ AS_PRINTED = "as printed"  # a table whose every figure carries its concept's ow
 
 def table_facts(table: AnalysedTable, kind: TableKind, taxonomy: Taxonomy, known: list[Fact]) -> TableTagging:
     if kind.orientation != "evidence":
-        declared = _table_facts_oriented(table, kind, kind.orientation, taxonomy)
         if kind.orientation != "credit" or kind.instant:
-            return declared  # only an income statement's costs are printed either way
+            # only an income statement's costs are printed either way
+            return _table_facts_oriented(table, kind, kind.orientation, taxonomy, by_sums=True)
+        # (the table's convention is decided on the rows as the convention alone reads them:
+        # the sums read row by row below would make either look consistent)
+        declared = _table_facts_oriented(table, kind, kind.orientation, taxonomy)
         held, failed = _sums_in(declared[0], kind.role, taxonomy)
         if not failed:
-            return declared
+            return _table_facts_oriented(table, kind, kind.orientation, taxonomy, by_sums=True)
         # The statement's own convention: many issuers print costs and expenses as positive
         # amounts to subtract ("Cost of revenue 60,250") where others print them negative. The
         # convention under which the table's own totals add up is the table's.
         printed = _table_facts_oriented(table, kind, AS_PRINTED, taxonomy)
         held_printed, failed_printed = _sums_in(printed[0], kind.role, taxonomy)
         if held_printed > held and failed_printed < failed:
+            printed = _table_facts_oriented(table, kind, AS_PRINTED, taxonomy, by_sums=True)
             note = Finding(severity="info", code="table.signsAsPrinted",
                            message=(f"the table prints each figure with its concept's own sign (costs as positive "
                                     f"amounts): its totals add up that way ({held_printed} sums) and not with costs "
                                     f"negative ({failed} of {held + failed} fail); signs are taken as printed"),
                            ref=table.ref)
             return printed[0], [note, *printed[1]], printed[2]
-        return declared
+        return _table_facts_oriented(table, kind, kind.orientation, taxonomy, by_sums=True)
     # The table's own sign convention: the one under which its figures agree with the same
     # facts printed before (a tax note printing the benefit as positive or as negative).
     seen = {(f.concept, f.context, f.unit): f.value for f in known}
@@ -72,7 +76,9 @@ def table_facts(table: AnalysedTable, kind: TableKind, taxonomy: Taxonomy, known
 
 
 def _table_facts_oriented(table: AnalysedTable, kind: TableKind, table_orientation: str,
-                          taxonomy: Taxonomy) -> TableTagging:
+                          taxonomy: Taxonomy, *, by_sums: bool = False) -> TableTagging:
+    """The table's facts under a sign convention; `by_sums`: with the signs of the rows between
+    a printed figure and the total it leads to read off the sum they make (`_signs_by_sums`)."""
     findings: list[Finding] = []
     mapped: list[tuple[TableRow, RowRule]] = []
     rules = taxonomy.rules(kind)
@@ -100,15 +106,21 @@ def _table_facts_oriented(table: AnalysedTable, kind: TableKind, table_orientati
             continue
         mapped.append((row, rule))
     concepts = _resolve_alternatives(mapped, taxonomy)
+
+    def convention(row: TableRow, rule: RowRule) -> str:
+        if kind.orientation == "evidence":  # the figures it shares with the statements say
+            return rule.orientation or table_orientation
+        if table_orientation == AS_PRINTED:
+            return label_orientation(row.label) or AS_PRINTED
+        return rule.orientation or label_orientation(row.label) or kind.orientation_for(row.section, row.outer)
+
+    orientations = [convention(row, rule) for row, rule in mapped]
+    settled = (_signs_by_sums(table, mapped, concepts, orientations, taxonomy) if by_sums else {})
     facts: list[Fact] = []
     unplaced: list[Unplaced] = []
-    for (row, rule), concept_name in zip(mapped, concepts):
-        if kind.orientation == "evidence":  # the figures it shares with the statements say
-            orientation = rule.orientation or table_orientation
-        elif table_orientation == AS_PRINTED:
-            orientation = label_orientation(row.label) or AS_PRINTED
-        else:
-            orientation = rule.orientation or label_orientation(row.label) or kind.orientation_for(row.section)
+    for (row, rule), concept_name, orientation in zip(mapped, concepts, orientations):
+        # the statement's own sum says which way its figure counts
+        orientation = settled.get(row.line, orientation)
         if row.columns is None:
             if table.columns and not row.unreadable:  # placed later, by the document's other figures (realign.py), or reported
                 unplaced.append(Unplaced(row=row, header=table.columns, facts_for=partial(
@@ -119,6 +131,115 @@ def _table_facts_oriented(table: AnalysedTable, kind: TableKind, table_orientati
         facts += row_facts
         findings += problems
     return facts, findings, unplaced
+
+
+def _signs_by_sums(table: AnalysedTable, mapped: list[tuple[TableRow, RowRule]], concepts: list[str],
+                   orientations: list[str], taxonomy: Taxonomy) -> dict[int, str]:
+    """The orientation of each row whose sign the statement's own sums settle: a run of rows
+    from a printed figure S to the total T it leads to (a sum of the taxonomy: S an item of
+    weight +1, the rows between its other items, T its total; or, where the table prints no
+    such total, the first row of a concept that totals nothing, as "Net loss attributable to
+    ordinary shareholders" after the non-controlling interests' shares and an adjustment).
+    Every column is tried both ways: the rows between as amounts to add to S (T = S + the
+    printed figures: "Foreign currency exchange gain (403)" printed as a charge under income
+    printed positive is not) or as amounts to take from it (T = S - the printed figures: costs
+    and charges printed positive, "Net loss attributable to non-controlling interest 16,829"
+    added back). Only a reading under which some column adds up and no column adds up the
+    other way decides; a row's figure is then its concept's value of its weight in the sum
+    ("Less: X" is X as printed, taken away, either way), S and T printed with the sign the
+    table's convention gives them (costs printed negative under income printed positive: the
+    operating expenses' items add up to their total as printed, each a cost). Rows outside such
+    runs keep the table's convention."""
+    rows = [row for row in table.rows if row.amounts or row.unreadable]
+    concept_of: dict[int, str | None] = {row.line: None for row in rows}
+    printed_sign: dict[int, int] = {}  # value = sign x printed figure, by the table's convention
+    for (row, rule), name, orientation in zip(mapped, concepts, orientations):
+        concept_of[row.line] = None if rule.members or not name else name
+        if not name:
+            continue
+        concept = taxonomy.concept(name)
+        balance = concept.sign_as or concept.balance
+        flip = (balance is not None and orientation != AS_PRINTED and not prints_amount_to_subtract(row.label)
+                and balance != orientation)
+        printed_sign[row.line] = -1 if flip else 1
+    dimensional = {row.line for row, rule in mapped if rule.members}
+    totals = {s.total for role in taxonomy.roles for s in role.calc}
+    decided: dict[int, str] = {}
+    dropped: set[int] = set()
+    for role in taxonomy.roles:
+        for summation in role.calc:
+            weights = dict(summation.items)
+            for start, row in enumerate(rows):
+                if weights.get(concept_of[row.line] or "") != 1:
+                    continue
+                run = _run_to_total(rows[start + 1:], concept_of, dimensional, summation.total, weights, totals)
+                if run is None:
+                    continue
+                items, total = run
+                sign = printed_sign[row.line]
+                if printed_sign.get(total.line) != sign:
+                    continue  # S and T printed one as its value, the other negated: no sum to read
+                reading = _reading(row, items, total)
+                if reading is None:
+                    continue
+                for item in items:
+                    name = concept_of[item.line]
+                    if name is None or prints_amount_to_subtract(item.label):
+                        continue
+                    concept = taxonomy.concept(name)
+                    balance = concept.sign_as or concept.balance
+                    if balance is None:
+                        continue
+                    # its value is weight x sign x printed (added) or -weight x sign x printed (taken away)
+                    keep = weights[name] * sign * (1 if reading == "added" else -1) == 1
+                    orientation = balance if keep else ("credit" if balance == "debit" else "debit")
+                    if decided.get(item.line, orientation) != orientation:
+                        dropped.add(item.line)
+                    decided[item.line] = orientation
+    return {line: o for line, o in decided.items() if line not in dropped}
+
+
+def _run_to_total(rows: list[TableRow], concept_of: dict[int, str | None], dimensional: set[int], total: str,
+                  weights: dict[str, int], totals: set[str]) -> tuple[list[TableRow], TableRow] | None:
+    """The rows after a sum's item S up to its total T, or None when another line stands in
+    between (a row of another concept, a row on members, a row not read)."""
+    prints_total = any(concept_of[r.line] == total for r in rows)
+    items: list[TableRow] = []
+    for row in rows:
+        name = concept_of[row.line]
+        if row.line in dimensional or not row.amounts:
+            return None
+        if name == total:
+            return (items, row) if items else None
+        if name is None or (name in weights and weights[name] != 0):
+            items.append(row)
+            continue
+        if not prints_total and name not in totals and any(concept_of[r.line] for r in items):
+            return items, row
+        return None
+    return None
+
+
+def _reading(start: TableRow, items: list[TableRow], total: TableRow) -> str | None:
+    """"added" or "subtracted": how the items' printed figures lead from S to T in every
+    column where one way adds up and the other does not; None when no column tells or the
+    columns disagree."""
+    ways: set[str] = set()
+    figures = [_by_column(row) for row in items]
+    for column, end in _by_column(total).items():
+        first = _by_column(start).get(column)
+        printed = [f.get(column) for f in figures]
+        if first is None or any(p is None for p in printed):
+            continue
+        holds = {}
+        for way, sign in (("added", 1), ("subtracted", -1)):
+            terms = [(1, first.value or Decimal(0), half_unit(first.decimals))]
+            terms += [(-1 if prints_amount_to_subtract(row.label) else sign, p.value or Decimal(0), half_unit(p.decimals))
+                      for row, p in zip(items, printed)]  # type: ignore[union-attr]
+            holds[way] = sum_meets(end.value or Decimal(0), half_unit(end.decimals), terms)[0]
+        if holds["added"] != holds["subtracted"]:
+            ways.add("added" if holds["added"] else "subtracted")
+    return ways.pop() if len(ways) == 1 else None
 
 
 def _row_facts_and_problems(row: TableRow, columns: tuple[Column, ...], rule: RowRule, concept_name: str | None,

@@ -166,3 +166,109 @@ def test_rows_after_a_total_of_current_items_are_non_current(us):
     assert value(lz, "LiabilitiesAndStockholdersEquity", at) == 466_359 * K
     assert codes(lz, "mapping.conflictingValue") == []
     assert codes(lz, "source.") == [] and codes(xpel, "source.") == []
+
+
+# ---------------------------------------------------------------- wordings any US-GAAP issuer prints
+
+STRATTEC_Q4 = "2026-03-29/2026-06-28"  # a 52/53-week fiscal year: the quarter to Sunday June 28, 2026
+FLEXSTEEL_Q4 = "2026-04-01/2026-06-30"
+
+
+def test_per_share_and_share_counts_under_us_section_labels(us):
+    """"Earnings per share attributable to Strattec" / "Weighted average shares outstanding:",
+    XPEL's "... attributable to stockholders of the Company" / "Weighted Average Number of
+    Common Shares", Flexsteel's "Weighted average number of common shares outstanding:" /
+    "Earnings per share of common stock": Basic and Diluted under each."""
+    strattec, xpel, flexsteel = us["strattec"], us["xpel"], us["flexsteel"]
+    assert value(strattec, "EarningsPerShareBasic", STRATTEC_Q4, "USD/shares") == Decimal("0.96")
+    assert value(strattec, "EarningsPerShareDiluted", STRATTEC_Q4, "USD/shares") == Decimal("0.95")
+    assert value(xpel, "EarningsPerShareBasic", H1_2026, "USD/shares") == Decimal("1.03")
+    assert value(flexsteel, "EarningsPerShareDiluted", FLEXSTEEL_Q4, "USD/shares") == Decimal("2.58")
+    # "(in thousands ..., except per share amounts)": the share counts are thousands too, as
+    # net income / shares = EPS says (3,882 / 4,035 = 0.96; XPEL 18,039 / 27,562 = 0.65)
+    assert value(strattec, "WeightedAverageNumberOfSharesOutstandingBasic", STRATTEC_Q4, "shares") == 4_035_000
+    assert value(strattec, "WeightedAverageNumberOfDilutedSharesOutstanding", STRATTEC_Q4, "shares") == 4_091_000
+    assert value(xpel, "WeightedAverageNumberOfSharesOutstandingBasic", Q2_2026, "shares") == 27_562_000
+    assert value(flexsteel, "WeightedAverageNumberOfSharesOutstandingBasic", FLEXSTEEL_Q4, "shares") == 4_502_000
+    for built in (strattec, xpel, flexsteel):
+        unmapped = [f.message for f in built.result.findings
+                    if f.code == "mapping.unmappedRow" and re.search(r"row '(Basic|Diluted)'", f.message)]
+        assert unmapped == []
+
+
+def test_us_income_statement_lines(us):
+    xpel, flexsteel, inc = us["xpel"], us["flexsteel"], us["111inc"]
+    assert value(xpel, "GrossProfit", Q2_2026) == 63_140 * K  # "Gross Margin" printed in dollars
+    # "Net income and comprehensive income": both
+    assert value(flexsteel, "ProfitLoss", FLEXSTEEL_Q4) == 12_712 * K
+    assert value(flexsteel, "ComprehensiveIncomeNetOfTaxIncludingPortionAttributableToNoncontrollingInterest",
+                 FLEXSTEEL_Q4) == 12_712 * K
+    assert value(inc, "CostOfRevenue", FY2023, "CNY") == 14_099_151 * K  # "Cost of products sold (14,099,151)"
+    assert codes(flexsteel, "source.") == [] and codes(us["strattec"], "source.") == []
+
+
+def test_us_balance_sheet_lines(us):
+    strattec, xpel, lz = us["strattec"], us["xpel"], us["legalzoom"]
+    at = "@2026-06-28"
+    assert value(strattec, "ReceivablesNetCurrent", at) == 99_109 * K
+    assert value(strattec, "OtherAssetsCurrent", at) == 8_053 * K
+    assert value(strattec, "OtherLiabilitiesCurrent", at) == 12_383 * K
+    assert value(strattec, "AdditionalPaidInCapital", at) == 107_138 * K  # "Capital in excess of par value"
+    assert value(strattec, "DeferredIncomeTaxAssetsNet", at) == 16_080 * K  # "Deferred income taxes" under assets
+    at = "@2026-06-30"
+    assert value(xpel, "AccountsPayableAndAccruedLiabilitiesCurrent", at) == 57_157 * K
+    assert value(xpel, "OtherLiabilitiesCurrent", at) == 20_828 * K  # "Other short-term liabilities"
+    assert value(xpel, "AdditionalPaidInCapital", at) == 19_822 * K  # "Additional paid-in-capital"
+    assert value(xpel, "StockholdersEquity", at) == 306_125 * K
+    assert value(xpel, "IncomeTaxesReceivable", "@2025-12-31") == 581 * K
+    assert value(xpel, "DeferredIncomeTaxLiabilitiesNet", "@2025-12-31") == 120 * K
+    assert value(lz, "DeferredIncomeTaxAssetsNet", at) == 24_095 * K
+    assert value(lz, "PreferredStockValue", at) == 0
+    for built in (strattec, xpel, lz):
+        v = built.result.validation
+        assert v is not None and (v.errors, v.inconsistencies, v.assertions) == (0, 0, 0), (built.result.name, v)
+
+
+def _tagging(path: Path):
+    from kcxbrl.read import parse_lines
+    from kcxbrl.profile import stated_profile
+    from kcxbrl.understand import understand
+
+    document = parse_lines(path.name, path.read_text(encoding="utf-8").split("\n"))
+    return understand(document, stated_profile("Probe", default_taxonomy()))
+
+
+def test_share_counts_take_the_scale_the_caption_states():
+    """Strattec's caption "(in thousands of U.S. dollars, except per share amounts)" excepts the
+    per-share amounts, not the shares (here its EPS has no currency, so only the caption
+    tells)."""
+    tagging = _tagging(ISSUERS / "strattec" / "strattec-fy2026-q4.usdcaption.txt")
+    counts = {(f.context.period.key, f.value) for f in tagging.facts
+              if f.concept == "WeightedAverageNumberOfSharesOutstandingBasic"}
+    assert ("D2026-03-29_2026-06-28", 4_035_000) in counts
+
+
+def test_share_counts_whose_scale_nothing_states_are_not_tagged():
+    """XPEL's income statement lost its caption: with no EPS tagged to compare, 27,562 could be
+    shares or thousands of shares; it is reported, not guessed."""
+    tagging = _tagging(ISSUERS / "xpel" / "xpel-2026-q2.usdcaption.txt")
+    assert not [f for f in tagging.facts if f.unit == "shares"]
+    assert [f.ref.line for f in tagging.findings if f.code == "table.sharesScale"] == [130]
+
+
+def test_ordinary_shareholders_with_no_adjustment_between_is_the_parents_net_loss(tmp_path):
+    """The same statement without line 26's adjustment, line 27 printing net loss plus the two
+    shares added back: "Net loss attributable to ordinary shareholders" is then NetIncomeLoss."""
+    lines = (ISSUERS / "111inc" / "111inc-fy2023-r4.twelve-rmb.txt").read_text(encoding="utf-8").split("\n")
+    assert lines[25].startswith("Adjustment attributable") and lines[26].startswith("Net loss attributable to ordinary")
+    lines[26] = "Net loss attributable to ordinary shareholders\t(305,752)\t(43,066)\t(328,459)\t(536,440)"
+    del lines[25]
+    path = tmp_path / "111inc-no-adjustment.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    tagging = _tagging(path)
+    found = {(f.concept, f.context.period.key, f.unit): f.value for f in tagging.facts}
+    assert found[("NetIncomeLoss", "D2023-01-01_2023-12-31", "CNY")] == -305_752 * K
+    assert found[("NetIncomeLossAttributableToNoncontrollingInterest", "D2023-01-01_2023-12-31", "CNY")] == -16_829 * K
+    assert found[("NetIncomeLossAttributableToRedeemableNoncontrollingInterest", "D2022-01-01_2022-12-31", "CNY")] \
+        == -32_329 * K
+    assert not [c for c, _, _ in found if c == "NetIncomeLossAvailableToCommonStockholdersBasic"]

@@ -37,6 +37,12 @@ AS_PRINTED = "as printed"  # a table whose every figure carries its concept's ow
 
 
 def table_facts(table: AnalysedTable, kind: TableKind, taxonomy: Taxonomy, known: list[Fact]) -> TableTagging:
+    facts, findings, unplaced = _table_facts_signed(table, kind, taxonomy, known)
+    facts, unsure = _shares_scaled(facts, table)
+    return facts, findings + unsure, unplaced
+
+
+def _table_facts_signed(table: AnalysedTable, kind: TableKind, taxonomy: Taxonomy, known: list[Fact]) -> TableTagging:
     if kind.orientation != "evidence":
         if kind.orientation != "credit" or kind.instant:
             # only an income statement's costs are printed either way
@@ -242,6 +248,77 @@ def _reading(start: TableRow, items: list[TableRow], total: TableRow) -> str | N
     return ways.pop() if len(ways) == 1 else None
 
 
+_EXCEPT = re.compile(r"\bexcept\b([^)]*)", re.IGNORECASE)
+_SHARES_WORD = re.compile(r"(\bper )?\b(shares?|adss?)\b", re.IGNORECASE)
+_NET_INCOME = ("NetIncomeLossAvailableToCommonStockholdersBasic", "NetIncomeLoss", "ProfitLoss")
+_PER_SHARE_OF = {"WeightedAverageNumberOfSharesOutstandingBasic": "EarningsPerShareBasic",
+                 "WeightedAverageNumberOfDilutedSharesOutstanding": "EarningsPerShareDiluted",
+                 "WeightedAverageNumberOfAdsOutstandingBasic": "EarningsPerAdsBasic",
+                 "WeightedAverageNumberOfAdsOutstandingDiluted": "EarningsPerAdsDiluted"}
+
+
+def _shares_scaled(facts: list[Fact], table: AnalysedTable) -> tuple[list[Fact], list[Finding]]:
+    """Numbers of shares in the table's scale or as printed. "(in thousands, except per share
+    amounts)" prints shares in thousands, "(in thousands, except share and per share data)" as
+    they are. The statement's own figures decide first: the scale under which its net income
+    divided by its weighted average shares gives the earnings per share it prints (27,562
+    shares for net income of 18,039 thousand and EPS 0.65: thousands of shares); else the
+    caption or header where it states the scale. A table whose scale nothing states (the
+    issuer's default) leaves its share counts untagged (table.sharesScale): 27,562 could be
+    either."""
+    shares = [f for f in facts if f.unit == "shares" and f.value is not None and not f.scale]
+    if not table.scale or not shares:
+        return facts, []
+    scale = _shares_scale_by_eps(facts, shares, table.scale)
+    if scale is None:
+        stated = " ".join([table.title, *(c.header for c in table.columns)])
+        if not re.search(r"in (thousands|millions)|'000", stated, re.IGNORECASE):
+            ids = {f.id for f in shares}
+            lines = sorted({f.source.line for f in shares})
+            return [f for f in facts if f.id not in ids], [Finding(
+                severity="warning", code="table.sharesScale",
+                message=(f"the numbers of shares at line{'s' if len(lines) > 1 else ''} "
+                         f"{', '.join(map(str, lines))} stand in a table whose scale no caption states, and no "
+                         "earnings per share it prints tells whether they are in units or in thousands; not tagged"),
+                ref=shares[0].source)]
+        excepted = _EXCEPT.search(stated)
+        names_shares = bool(excepted and any(not m.group(1) for m in _SHARES_WORD.finditer(excepted.group(1))))
+        scale = 0 if names_shares else table.scale
+    if not scale:
+        return facts, []
+    ids = {f.id for f in shares}
+    return [f.model_copy(update={"value": f.value * Decimal(10) ** scale, "scale": scale,  # type: ignore[operator]
+                                 "decimals": str(_printed_decimals(f.display) - scale)}) if f.id in ids else f
+            for f in facts], []
+
+
+def _printed_decimals(display: str) -> int:
+    return len(display.split(".", 1)[1]) if "." in display else 0
+
+
+def _shares_scale_by_eps(facts: list[Fact], shares: list[Fact], scale: int) -> int | None:
+    """0 or `scale`: the one under which net income / shares = the printed earnings per share
+    in every period that prints all three (and the other in none); None when nothing tells."""
+    by_key = {(f.concept, f.context.id, f.unit): f for f in facts if f.value is not None}
+    fits: dict[int, int] = {0: 0, scale: 0}
+    for count in shares:
+        eps_concept = _PER_SHARE_OF.get(count.concept)
+        if eps_concept is None or not count.value:
+            continue
+        for eps in (f for f in facts if f.concept == eps_concept and f.context == count.context and f.value is not None):
+            currency = (eps.unit or "").removesuffix("_per_share")
+            income = next((by_key[(c, count.context.id, currency)] for c in _NET_INCOME
+                           if (c, count.context.id, currency) in by_key), None)
+            if income is None or income.value is None:
+                continue
+            slack = half_unit(eps.decimals) * 3 + abs(eps.value) / 200  # type: ignore[arg-type]
+            for candidate in fits:
+                if abs(income.value / (count.value * Decimal(10) ** candidate) - eps.value) <= slack:  # type: ignore[operator]
+                    fits[candidate] += 1
+    held = [candidate for candidate, n in fits.items() if n]
+    return held[0] if len(held) == 1 else None
+
+
 def _row_facts_and_problems(row: TableRow, columns: tuple[Column, ...], rule: RowRule, concept_name: str | None,
                             orientation: str, scale: int, role: str, taxonomy: Taxonomy) -> tuple[list[Fact], list[Finding]]:
     """The row's facts, column by column: its concept's, then each concept it is tagged with too
@@ -274,17 +351,46 @@ def _row_facts(row: TableRow, rule: RowRule, concept_name: str | None, orientati
 
 def _resolve_alternatives(mapped: list[tuple[TableRow, RowRule]], taxonomy: Taxonomy) -> list[str]:
     """Pick between a rule's concept and its alternative by which one's printed sum holds
-    (e.g. a net change in cash with or without the exchange-rate effect)."""
+    (e.g. a net change in cash with or without the exchange-rate effect). An alternative that
+    totals no sum of the taxonomy is taken when the concept's sum, printed in full, fails both
+    ways its items can be printed ("Net loss attributable to ordinary shareholders" after an
+    adjustment below the non-controlling interests' shares is not the parent's net loss)."""
     printed: dict[str, TableRow] = {rule.concept: row for row, rule in mapped if not rule.members}
+    totals = {s.total for role in taxonomy.roles for s in role.calc}
     chosen = []
     for row, rule in mapped:
         name = rule.concept
-        if rule.alternative and not _sum_holds(rule.concept, row, printed, taxonomy) and _sum_holds(
-            rule.alternative, row, printed, taxonomy
+        if rule.alternative and not _sum_holds(rule.concept, row, printed, taxonomy) and (
+            _sum_holds(rule.alternative, row, printed, taxonomy)
+            or (rule.alternative not in totals and _sum_fails_both_ways(rule.concept, row, printed, taxonomy))
         ):
             name = rule.alternative
         chosen.append(name)
     return chosen
+
+
+def _sum_fails_both_ways(total: str, row: TableRow, printed: dict[str, TableRow], taxonomy: Taxonomy) -> bool:
+    """Whether the row's figures are, in some column, neither S + the other items' printed
+    figures nor S - them (S: the sum's items of weight +1), with every item of the sum the table
+    prints having a figure there."""
+    for role in taxonomy.roles:
+        for summation in role.calc:
+            if summation.total != total:
+                continue
+            items = [(item, weight) for item, weight in summation.items if item in printed]
+            if not any(w == 1 for _, w in items) or not any(w != 1 for _, w in items):
+                return False
+            for column, amount in _by_column(row).items():
+                figures = [(_by_column(printed[item]).get(column), weight) for item, weight in items]
+                if any(a is None for a, _ in figures):
+                    continue
+                base = sum((a.value or 0 for a, w in figures if w == 1), Decimal(0))  # type: ignore[union-attr]
+                rest = sum((a.value or 0 for a, w in figures if w != 1), Decimal(0))  # type: ignore[union-attr]
+                value = amount.value or 0
+                if abs(base + rest - value) > len(items) and abs(base - rest - value) > len(items):
+                    return True
+            return False
+    return False
 
 
 def _sums_in(facts: list[Fact], role_id: str, taxonomy: Taxonomy) -> tuple[int, int]:

@@ -218,6 +218,8 @@ def test_us_balance_sheet_lines(us):
     at = "@2026-06-30"
     assert value(xpel, "AccountsPayableAndAccruedLiabilitiesCurrent", at) == 57_157 * K
     assert value(xpel, "OtherLiabilitiesCurrent", at) == 20_828 * K  # "Other short-term liabilities"
+    assert value(xpel, "OperatingLeaseLiabilityCurrent", at) == 5_373 * K  # "Current portion of lease liabilities"
+    assert value(xpel, "OperatingLeaseLiabilityNoncurrent", at) == 13_377 * K
     assert value(xpel, "AdditionalPaidInCapital", at) == 19_822 * K  # "Additional paid-in-capital"
     assert value(xpel, "StockholdersEquity", at) == 306_125 * K
     assert value(xpel, "IncomeTaxesReceivable", "@2025-12-31") == 581 * K

@@ -213,8 +213,8 @@ def _run_to_total(rows: list[TableRow], concept_of: dict[int, str | None], dimen
     items: list[TableRow] = []
     for row in rows:
         name = concept_of[row.line]
-        if row.line in dimensional or not row.amounts:
-            return None
+        if row.line in dimensional or not row.amounts or row.unreadable:
+            return None  # (a row with a cell it could not read: its figures are not all there)
         if name == total:
             return (items, row) if items else None
         if name is None or (name in weights and weights[name] != 0):

@@ -38,8 +38,25 @@ AS_PRINTED = "as printed"  # a table whose every figure carries its concept's ow
 
 def table_facts(table: AnalysedTable, kind: TableKind, taxonomy: Taxonomy, known: list[Fact]) -> TableTagging:
     facts, findings, unplaced = _table_facts_signed(table, kind, taxonomy, known)
-    facts, unsure = _shares_scaled(facts, table)
+    facts, unsure, scale = _shares_scaled(facts, table)
+    if scale != 0:  # rows placed later by other figures count their shares the same way
+        unplaced = [Unplaced(row=u.row, header=u.header, facts_for=partial(_rescaled, u.facts_for, scale))
+                    for u in unplaced]
     return facts, findings + unsure, unplaced
+
+
+def _rescaled(facts_for, scale: int | None, columns: tuple[Column, ...]) -> list[Fact]:
+    """The facts of a row placed later, its share counts in the table's scale for them (None:
+    not tagged, the scale unknown)."""
+    facts = facts_for(columns)
+    if scale is None:
+        return [f for f in facts if f.unit != "shares"]
+    return [_in_scale(f, scale) if f.unit == "shares" and f.value is not None and not f.scale else f for f in facts]
+
+
+def _in_scale(fact: Fact, scale: int) -> Fact:
+    return fact.model_copy(update={"value": fact.value * Decimal(10) ** scale, "scale": scale,  # type: ignore[operator]
+                                   "decimals": str(_printed_decimals(fact.display) - scale)})
 
 
 def _table_facts_signed(table: AnalysedTable, kind: TableKind, taxonomy: Taxonomy, known: list[Fact]) -> TableTagging:
@@ -257,7 +274,7 @@ _PER_SHARE_OF = {"WeightedAverageNumberOfSharesOutstandingBasic": "EarningsPerSh
                  "WeightedAverageNumberOfAdsOutstandingDiluted": "EarningsPerAdsDiluted"}
 
 
-def _shares_scaled(facts: list[Fact], table: AnalysedTable) -> tuple[list[Fact], list[Finding]]:
+def _shares_scaled(facts: list[Fact], table: AnalysedTable) -> tuple[list[Fact], list[Finding], int | None]:
     """Numbers of shares in the table's scale or as printed. "(in thousands, except per share
     amounts)" prints shares in thousands, "(in thousands, except share and per share data)" as
     they are. The statement's own figures decide first: the scale under which its net income
@@ -267,12 +284,14 @@ def _shares_scaled(facts: list[Fact], table: AnalysedTable) -> tuple[list[Fact],
     issuer's default) leaves its share counts untagged (table.sharesScale): 27,562 could be
     either."""
     shares = [f for f in facts if f.unit == "shares" and f.value is not None and not f.scale]
-    if not table.scale or not shares:
-        return facts, []
+    if not table.scale:
+        return facts, [], 0
+    if not shares:
+        return facts, [], _shares_scale_by_caption(table)
     scale = _shares_scale_by_eps(facts, shares, table.scale)
     if scale is None:
-        stated = " ".join([table.title, *(c.header for c in table.columns)])
-        if not re.search(r"in (thousands|millions)|'000", stated, re.IGNORECASE):
+        scale = _shares_scale_by_caption(table)
+        if scale is None:
             ids = {f.id for f in shares}
             lines = sorted({f.source.line for f in shares})
             return [f for f in facts if f.id not in ids], [Finding(
@@ -280,16 +299,22 @@ def _shares_scaled(facts: list[Fact], table: AnalysedTable) -> tuple[list[Fact],
                 message=(f"the numbers of shares at line{'s' if len(lines) > 1 else ''} "
                          f"{', '.join(map(str, lines))} stand in a table whose scale no caption states, and no "
                          "earnings per share it prints tells whether they are in units or in thousands; not tagged"),
-                ref=shares[0].source)]
-        excepted = _EXCEPT.search(stated)
-        names_shares = bool(excepted and any(not m.group(1) for m in _SHARES_WORD.finditer(excepted.group(1))))
-        scale = 0 if names_shares else table.scale
+                ref=shares[0].source)], None
     if not scale:
-        return facts, []
+        return facts, [], 0
     ids = {f.id for f in shares}
-    return [f.model_copy(update={"value": f.value * Decimal(10) ** scale, "scale": scale,  # type: ignore[operator]
-                                 "decimals": str(_printed_decimals(f.display) - scale)}) if f.id in ids else f
-            for f in facts], []
+    return [_in_scale(f, scale) if f.id in ids else f for f in facts], [], scale
+
+
+def _shares_scale_by_caption(table: AnalysedTable) -> int | None:
+    """The table's scale, or 0 where the caption excepts shares ("except share and per share
+    data", not "except per share amounts"); None when no caption or header states a scale."""
+    stated = " ".join([table.title, *(c.header for c in table.columns)])
+    if not re.search(r"in (thousands|millions)|'000", stated, re.IGNORECASE):
+        return None
+    excepted = _EXCEPT.search(stated)
+    names_shares = bool(excepted and any(not m.group(1) for m in _SHARES_WORD.finditer(excepted.group(1))))
+    return 0 if names_shares else table.scale
 
 
 def _printed_decimals(display: str) -> int:

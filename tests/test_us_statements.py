@@ -274,3 +274,18 @@ def test_ordinary_shareholders_with_no_adjustment_between_is_the_parents_net_los
     assert found[("NetIncomeLossAttributableToRedeemableNoncontrollingInterest", "D2022-01-01_2022-12-31", "CNY")] \
         == -32_329 * K
     assert not [c for c, _, _ in found if c == "NetIncomeLossAvailableToCommonStockholdersBasic"]
+
+
+def test_ordinary_shareholders_after_an_adjustment_alone_is_available_to_common(tmp_path):
+    """No non-controlling interests printed, only a line that is none of them between the net
+    loss and "Net loss attributable to ordinary shareholders": the latter is what is left for
+    the ordinary shares, never the parent's net loss."""
+    lines = (ISSUERS / "111inc" / "111inc-fy2023-r4.twelve-rmb.txt").read_text(encoding="utf-8").split("\n")
+    lines[26] = "Net loss attributable to ordinary shareholders\t(440,374)\t(62,026)\t(464,488)\t(754,395)"
+    del lines[23:25]  # the two shares of non-controlling interests
+    path = tmp_path / "111inc-adjustment-only.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    tagging = _tagging(path)
+    found = {(f.concept, f.context.period.key, f.unit): f.value for f in tagging.facts}
+    assert found[("NetIncomeLossAvailableToCommonStockholdersBasic", "D2023-01-01_2023-12-31", "CNY")] == -440_374 * K
+    assert not [c for c, _, _ in found if c == "NetIncomeLoss"]

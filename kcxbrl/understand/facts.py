@@ -128,7 +128,7 @@ def _table_facts_oriented(table: AnalysedTable, kind: TableKind, table_orientati
                                     ref=row.amounts[0].ref))
             continue
         mapped.append((row, rule))
-    concepts = _resolve_alternatives(mapped, taxonomy)
+    concepts = _resolve_alternatives(mapped, taxonomy, table.rows)
 
     def convention(row: TableRow, rule: RowRule) -> str:
         if kind.orientation == "evidence":  # the figures it shares with the statements say
@@ -374,24 +374,46 @@ def _row_facts(row: TableRow, rule: RowRule, concept_name: str | None, orientati
     return _row_facts_and_problems(row, columns, rule, concept_name, orientation, scale, role, taxonomy)[0]
 
 
-def _resolve_alternatives(mapped: list[tuple[TableRow, RowRule]], taxonomy: Taxonomy) -> list[str]:
+def _resolve_alternatives(mapped: list[tuple[TableRow, RowRule]], taxonomy: Taxonomy,
+                          rows: tuple[TableRow, ...] = ()) -> list[str]:
     """Pick between a rule's concept and its alternative by which one's printed sum holds
     (e.g. a net change in cash with or without the exchange-rate effect). An alternative that
     totals no sum of the taxonomy is taken when the concept's sum, printed in full, fails both
-    ways its items can be printed ("Net loss attributable to ordinary shareholders" after an
-    adjustment below the non-controlling interests' shares is not the parent's net loss)."""
+    ways its items can be printed, or a line of figures that is none of its items stands between
+    the row and the sum's first item ("Net loss attributable to ordinary shareholders" after an
+    adjustment or preferred dividends below the net loss is not the parent's net loss)."""
     printed: dict[str, TableRow] = {rule.concept: row for row, rule in mapped if not rule.members}
+    concept_at = {row.line: rule.concept for row, rule in mapped}
     totals = {s.total for role in taxonomy.roles for s in role.calc}
     chosen = []
     for row, rule in mapped:
         name = rule.concept
         if rule.alternative and not _sum_holds(rule.concept, row, printed, taxonomy) and (
             _sum_holds(rule.alternative, row, printed, taxonomy)
-            or (rule.alternative not in totals and _sum_fails_both_ways(rule.concept, row, printed, taxonomy))
+            or (rule.alternative not in totals and (
+                _sum_fails_both_ways(rule.concept, row, printed, taxonomy)
+                or _other_line_between(rule.concept, row, printed, rows, concept_at, taxonomy)))
         ):
             name = rule.alternative
         chosen.append(name)
     return chosen
+
+
+def _other_line_between(total: str, row: TableRow, printed: dict[str, TableRow], rows: tuple[TableRow, ...],
+                        concept_at: dict[int, str | None], taxonomy: Taxonomy) -> bool:
+    """Whether a line with figures that is none of the sum's items stands between the row and
+    the nearest printed item of weight +1 above it (net loss)."""
+    for role in taxonomy.roles:
+        for summation in role.calc:
+            if summation.total != total:
+                continue
+            items = dict(summation.items)
+            starts = [printed[c].line for c, w in items.items() if w == 1 and c in printed and printed[c].line < row.line]
+            if not starts:
+                return False
+            between = [r for r in rows if max(starts) < r.line < row.line and (r.amounts or r.unreadable)]
+            return any(concept_at.get(r.line) not in items for r in between)
+    return False
 
 
 def _sum_fails_both_ways(total: str, row: TableRow, printed: dict[str, TableRow], taxonomy: Taxonomy) -> bool:

@@ -43,7 +43,8 @@ def test_concepts_keep_us_gaap_definitions():
 def test_every_statement_sum_is_a_calculation():
     calcs = {s.total: dict(s.items) for role in default_taxonomy().roles for s in role.calc}
     assert calcs["GrossProfit"] == {"RevenueFromContractWithCustomerExcludingAssessedTax": 1, "CostOfRevenue": -1}
-    assert calcs["NetIncomeLoss"] == {"ProfitLoss": 1, "NetIncomeLossAttributableToNoncontrollingInterest": -1}
+    assert calcs["NetIncomeLoss"] == {"ProfitLoss": 1, "NetIncomeLossAttributableToNoncontrollingInterest": -1,
+                                      "NetIncomeLossAttributableToRedeemableNoncontrollingInterest": -1}
     assert "TreasuryStockValue" in calcs["StockholdersEquity"] and calcs["StockholdersEquity"]["TreasuryStockValue"] == -1
     assert set(calcs) >= {"AssetsCurrent", "Assets", "LiabilitiesCurrent", "Liabilities", "LiabilitiesAndStockholdersEquity",
                           "OperatingExpenses", "OperatingIncomeLoss", "ProfitLoss", "ComprehensiveIncomeNetOfTax"}

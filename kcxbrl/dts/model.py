@@ -235,10 +235,13 @@ class TableKind(Model):
             raise ValueError(f"table kind {self.kind}: a row rule without a concept needs [[tables.measures]]")
         return self
 
-    def orientation_for(self, section: str) -> str:
-        for rule in self.sections:
-            if re.search(rule.section, section, re.IGNORECASE):
-                return rule.orientation
+    def orientation_for(self, section: str, outer: tuple[str, ...] = ()) -> str:
+        """The orientation of the innermost section that states one ("Current" under
+        "Liabilities": the liabilities'), else the table's."""
+        for name in (section, *reversed(outer)):
+            for rule in self.sections:
+                if re.search(rule.section, name, re.IGNORECASE):
+                    return rule.orientation
         return self.orientation
 
 

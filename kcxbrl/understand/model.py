@@ -65,6 +65,7 @@ class TableRow(Frozen):
     line: int
     label: str
     section: str  # the nearest section label above ("Current assets:"), normalised
+    outer: tuple[str, ...] = ()  # the sections that one stands in, outermost first ("liabilities" for "current")
     amounts: tuple[Amount, ...]
     note: str | None = None  # a note reference printed in a Notes column
     columns: tuple[Column, ...] | None = None  # the column of each amount, None when unknown

@@ -609,9 +609,10 @@ def analyse_table(index: int, table: Table, ctx: TableContext, kind: str | None)
             ref=table.ref))
 
     table_rows: list[TableRow] = []
-    section = ""
+    sections = _Sections()
     pending = ""  # a label broken over two rows ("Net loss attributable to" / "Kingsoft Cloud ...")
-    loose: tuple[str, str] | None = None  # a label-only line read as a section: (its text, the section before)
+    # a label-only line read as a section: (its text, the sections before it)
+    loose: tuple[str, tuple] | None = None
     for row in rows:
         if any(row is h for h in header_rows):
             continue
@@ -633,7 +634,9 @@ def analyse_table(index: int, table: Table, ctx: TableContext, kind: str | None)
                                         message=(f"row '{label}' prints cells that are neither figures nor note "
                                                  f"references ('{unreadable[:20]}'); not tagged"),
                                         ref=row.cells[0].ref))
-            table_rows.append(TableRow(line=row.line, label=label, section=section, amounts=(), unreadable=unreadable))
+            table_rows.append(TableRow(line=row.line, label=label, section=sections.inner, outer=sections.outer,
+                                       amounts=(), unreadable=unreadable))
+            sections.row(label)
             loose = None
             continue
         if amounts and row.joined_from and label and table_rows and table_rows[-1].amounts \
@@ -644,31 +647,34 @@ def analyse_table(index: int, table: Table, ctx: TableContext, kind: str | None)
             joined = _with_rest(table_rows[-1], label, False, ctx, columns, table_rows[0].label, False)
             if joined is not None:
                 table_rows[-1] = joined
-                section, label = joined.section, ""
+                sections.rejoined(joined)
+                label = ""
         if not amounts and label and table_rows and table_rows[-1].amounts and table_rows[-1].line == row.line - 1:
             # "Net (decrease) increase in cash,  1,754,767" / "cash equivalents, and restricted cash":
             # the rest of the label above, not a section
             joined = _with_rest(table_rows[-1], label, row.rest_of_label, ctx, columns, table_rows[0].label, False)
             if joined is not None:
                 table_rows[-1] = joined
-                section = joined.section
+                sections.rejoined(joined)
                 continue
         if not amounts:
             if label and (UNFINISHED.search(label) or _TOTAL.match(label)):
                 pending = label
                 loose = None
             elif label:
-                loose = (label, section) if not label.rstrip().endswith(":") else None
-                section = normalise_label(label)
+                loose = (label, sections.saved()) if not label.rstrip().endswith(":") else None
+                sections.opens(label)
             continue
         if loose and WRAPPED_REST.match(label):
             # "Current operating" / "lease liabilities  61,258 ...": a label wrapped onto the row
             # of its figures, not a section (a section is followed by a label of its own)
-            label, section = f"{loose[0]} {label}", loose[1]
+            label = f"{loose[0]} {label}"
+            sections.restore(loose[1])
         loose = None
         m = _SECTION_SPLIT.match(label)
         if m:  # "Operating expenses: Selling and marketing expenses" ran together
-            section, label = normalise_label(m.group(1)), m.group(2)
+            sections.opens(m.group(1))
+            label = m.group(2)
         if unreadable and kind is not None:
             # its other figures cannot be given columns with certainty (one of them may be this
             # cell): the row is not tagged rather than tagged one column off
@@ -676,14 +682,16 @@ def analyse_table(index: int, table: Table, ctx: TableContext, kind: str | None)
                                     message=(f"row '{label}' has a cell that is neither a figure nor a note reference "
                                              f"('{unreadable[:20]}'); its figures are not tagged"),
                                     ref=row.cells[0].ref))
-        table_rows.append(TableRow(line=row.line, label=label, section=section, amounts=amounts, note=note,
-                                   unreadable=unreadable))
+        table_rows.append(TableRow(line=row.line, label=label, section=sections.inner, outer=sections.outer,
+                                   amounts=amounts, note=note, unreadable=unreadable))
+        sections.row(label)
     rest = table.rest_below
     if rest is not None and rest.label and table_rows and table_rows[-1].amounts and not table_rows[-1].unreadable:
         # the line under the table's last row (a block of its own too: the reader cannot tell)
         joined = _with_rest(table_rows[-1], rest.label, False, ctx, columns, table_rows[0].label, True)
         if joined is not None:
             table_rows[-1] = joined
+            sections.rejoined(joined)
 
     columns, fell_back = _currencies_from_signs(columns, table_rows, ctx.title, ctx.currency)
     if fell_back and kind is not None:
@@ -714,6 +722,77 @@ def analyse_table(index: int, table: Table, ctx: TableContext, kind: str | None)
                 ref=row.amounts[0].ref))
     return AnalysedTable(index=index, ref=table.ref, title=ctx.title, kind=kind, scale=scale,
                          columns=columns, rows=tuple(aligned)), findings
+
+
+class _Sections:
+    """The section labels a row stands under, outermost first: a label-only line right below
+    another opens a sub-section of it ("Liabilities" / "Current"), one after rows replaces the
+    innermost (its sibling: "Non-current assets:" after the current assets' rows); a "Total X"
+    row closes the section X ("Total current liabilities" closes "Current" or "Current
+    liabilities:") and what it holds, a label after it opens a sub-section of what is left, and
+    the rows after a "Total current X" until the next label or total are the non-current X (a
+    classified balance sheet prints them there without a label of their own). Rows after the
+    last section closed stand on its side still (for orientation only: "Total liabilities and
+    stockholders' equity" after "Total stockholders' equity"). Each entry is (normalised
+    label, made up by the tool)."""
+
+    def __init__(self) -> None:
+        self.stack: list[tuple[str, bool]] = []
+        self.last_closed = ""  # the top section a total closed, while no other is open
+        self.replaces = False  # a label now is the innermost section's sibling
+
+    @property
+    def inner(self) -> str:
+        return self.stack[-1][0] if self.stack else ""
+
+    @property
+    def outer(self) -> tuple[str, ...]:
+        if not self.stack:
+            return (self.last_closed,) if self.last_closed else ()
+        return tuple(label for label, _ in self.stack[:-1])
+
+    def saved(self) -> tuple[list[tuple[str, bool]], str, bool]:
+        return list(self.stack), self.last_closed, self.replaces
+
+    def restore(self, saved: tuple[list[tuple[str, bool]], str, bool]) -> None:
+        self.stack, self.last_closed, self.replaces = list(saved[0]), saved[1], saved[2]
+
+    def opens(self, label: str) -> None:
+        if self.stack and (self.replaces or self.stack[-1][1]):
+            self.stack.pop()  # a sibling of the innermost (or of the non-current part the tool made up)
+        self.stack.append((normalise_label(label), False))
+        self.last_closed = ""
+        self.replaces = False
+
+    def rejoined(self, row: TableRow) -> None:
+        """The row above took the next line as the rest of its label: a section that line split
+        off ("Shareholders' equity:" / "Ordinary shares") opens, and the whole label may close one."""
+        if row.section != self.inner:
+            self.opens(row.section)
+        self.row(row.label)
+
+    def row(self, label: str) -> None:
+        self.replaces = True
+        m = _TOTAL_OF.match(normalise_label(label))
+        if not m:
+            return
+        total = m.group(1)
+        for k in range(len(self.stack) - 1, -1, -1):
+            name, made_up = self.stack[k]
+            name = name.rstrip(":").strip()
+            if made_up or (name and (total == name or total.startswith(name + " "))):
+                if k == 0 and not made_up:
+                    self.last_closed = name
+                del self.stack[k:]
+                current = _CURRENT_OF.match(total)
+                if current and not made_up:
+                    self.stack.append((f"non-current {current.group(1)}", True))
+                self.replaces = False
+                return
+
+
+_TOTAL_OF = re.compile(r"^total (\S.*?)\s*$")
+_CURRENT_OF = re.compile(r"^current (\S.*)$")
 
 
 # A line that goes on with a conjunction or preposition, in any case ("TOTAL LIABILITIES" /

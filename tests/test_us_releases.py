@@ -87,6 +87,26 @@ def test_strattec_balance_sheet_figures(built):
     assert one_value(strattec, "AccumulatedOtherComprehensiveIncomeLossNetOfTax", "@2025-06-29") == -16_113 * K
     unclosed = [f.ref.line for f in strattec.result.findings if f.code == "table.unclosedParenthesis"]
     assert 156 in unclosed
+    # "Less: treasury stock, at cost (144,321": printed taken away already; the stock is 144,321
+    assert one_value(strattec, "TreasuryStockValue", "@2026-06-28") == 144_321 * K
+    assert not [f for f in strattec.result.findings if f.code.startswith("source.")]
+
+
+def test_strattec_income_statement_signs_by_its_own_sums(built):
+    """Costs printed positive, 'Interest expense (37' printed as a charge among the other
+    income: operating income 6,168 + interest income 859 - 37 + other income 2,630 = 9,620, so
+    the interest expense is 37 (a 'Operating margin 4.1 %' row between is no part of the sum)."""
+    strattec = built["strattec"]
+    q4 = "2026-03-30/2026-06-28"  # the fiscal quarter after the one ended March 29, 2026
+    assert one_value(strattec, "InterestExpenseNonoperating", q4) == 37 * K
+    assert one_value(strattec, "InvestmentIncomeInterest", q4) == 859 * K
+    assert one_value(strattec, "CostOfRevenue", q4) == 128_179 * K
+    assert one_value(strattec, "IncomeLossFromContinuingOperationsBeforeIncomeTaxesExtraordinaryItemsNoncontrollingInterest",
+                     q4) == 9_620 * K
+    assert one_value(strattec, "NetIncomeLossAttributableToNoncontrollingInterest", q4) == -264 * K
+    assert one_value(strattec, "NetIncomeLoss", q4) == 3_882 * K
+    v = strattec.result.validation
+    assert v is not None and (v.errors, v.warnings, v.inconsistencies, v.assertions) == (0, 0, 0, 0)
 
 
 def test_a_percent_sign_in_a_cell_of_its_own_belongs_to_the_figure_before_it():

@@ -269,6 +269,8 @@ class _Strangers:
             for row in table.rows:
                 if not row.amounts and not row.unreadable:
                     continue
+                if row.amounts and all(a.percent for a in row.amounts) and not row.unreadable:
+                    continue  # a margin printed between the amounts ("Gross margin 15.6 %"): no part of a sum
                 cells = [(a.ref.line, a.ref.column) for a in row.amounts]
                 for cell in cells:
                     self.table_of[cell] = len(self.rows)

@@ -232,6 +232,8 @@ def _run_to_total(rows: list[TableRow], concept_of: dict[int, str | None], dimen
         name = concept_of[row.line]
         if row.line in dimensional or not row.amounts or row.unreadable:
             return None  # (a row with a cell it could not read: its figures are not all there)
+        if name is None and all(a.percent for a in row.amounts):
+            continue  # a margin between the amounts ("Operating margin 4.1 %"): no part of any sum
         if name == total:
             return (items, row) if items else None
         if name is None or (name in weights and weights[name] != 0):
@@ -358,8 +360,10 @@ def _row_facts_and_problems(row: TableRow, columns: tuple[Column, ...], rule: Ro
         for k, name in enumerate(names):
             concept = taxonomy.concept(name)
             balance = concept.sign_as or concept.balance
-            flip = (balance is not None and orientation != AS_PRINTED and not prints_amount_to_subtract(row.label)
-                    and balance != orientation)
+            # "Less: X 602" prints X's own figure for the reader to take away; "Less: treasury stock
+            # (144,321)" prints it taken away already, in the table's convention like any row
+            as_printed = prints_amount_to_subtract(row.label) and not (amount.value is not None and amount.value < 0)
+            flip = (balance is not None and orientation != AS_PRINTED and not as_printed and balance != orientation)
             fact, problem = _fact(amount, column, concept, rule, flip, scale, row.label, role, printed)
             if fact and k:
                 fact = fact.model_copy(update={"id": f"{fact.id}-{k + 1}"})

@@ -170,7 +170,7 @@ def test_rows_after_a_total_of_current_items_are_non_current(us):
 
 # ---------------------------------------------------------------- wordings any US-GAAP issuer prints
 
-STRATTEC_Q4 = "2026-03-29/2026-06-28"  # a 52/53-week fiscal year: the quarter to Sunday June 28, 2026
+STRATTEC_Q4 = "2026-03-30/2026-06-28"  # a 52/53-week fiscal year: the quarter after the one to March 29, 2026
 FLEXSTEEL_Q4 = "2026-04-01/2026-06-30"
 
 
@@ -247,15 +247,29 @@ def test_share_counts_take_the_scale_the_caption_states():
     tagging = _tagging(ISSUERS / "strattec" / "strattec-fy2026-q4.usdcaption.txt")
     counts = {(f.context.period.key, f.value) for f in tagging.facts
               if f.concept == "WeightedAverageNumberOfSharesOutstandingBasic"}
-    assert ("D2026-03-29_2026-06-28", 4_035_000) in counts
+    assert ("D2026-03-30_2026-06-28", 4_035_000) in counts
 
 
-def test_share_counts_whose_scale_nothing_states_are_not_tagged():
-    """XPEL's income statement lost its caption: with no EPS tagged to compare, 27,562 could be
-    shares or thousands of shares; it is reported, not guessed."""
+def test_share_counts_take_the_tables_scale_where_the_eps_it_prints_says_so():
+    """XPEL's income statement lost its caption; its net income 18,039 over 27,562 gives the
+    0.65 it prints as EPS only with both in thousands: 27,562,000 shares."""
     tagging = _tagging(ISSUERS / "xpel" / "xpel-2026-q2.usdcaption.txt")
+    shares = {(f.concept, f.context.period.key): f.value for f in tagging.facts if f.unit == "shares"}
+    assert shares[("WeightedAverageNumberOfSharesOutstandingBasic", "D2026-04-01_2026-06-30")] == 27_562_000
+    assert not [f for f in tagging.findings if f.code == "table.sharesScale"]
+
+
+def test_share_counts_whose_scale_nothing_states_are_not_tagged(tmp_path):
+    """The same statement without its EPS rows: 27,562 could be shares or thousands of shares;
+    it is reported, not guessed."""
+    lines = (ISSUERS / "xpel" / "xpel-2026-q2.usdcaption.txt").read_text(encoding="utf-8").split("\n")
+    at = lines.index("Earnings per share attributable to stockholders of the Company")
+    del lines[at:at + 3]
+    path = tmp_path / "xpel-no-eps.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    tagging = _tagging(path)
     assert not [f for f in tagging.facts if f.unit == "shares"]
-    assert [f.ref.line for f in tagging.findings if f.code == "table.sharesScale"] == [130]
+    assert [f.ref.line for f in tagging.findings if f.code == "table.sharesScale"] == [at + 2]
 
 
 def test_ordinary_shareholders_with_no_adjustment_between_is_the_parents_net_loss(tmp_path):

@@ -222,7 +222,7 @@ def _take_text(file: str, lines: list[str], i: int, blocks: list) -> int:
         while i < len(lines) and lines[i].strip() and not _is_table_line(lines[i]):
             i += 1
         if (i - start == 1 and _heading_level(lines[start], blocks) and not _UNFINISHED.search(plain(lines[start]))
-                and not _goes_on_in_lower_case(lines, i)):
+                and not (_in_sentence_case(lines[start]) and _goes_on_in_lower_case(lines, i))):
             # a heading is never continued (a line ending "... in the same period in" is no
             # heading, nor one whose text goes on in lower case after a blank line)
             break
@@ -256,6 +256,13 @@ _CONTINUATION = re.compile(
         |(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?(?:[,;]|\s+[a-z(])  # "2024 and", "30, 2025", "27.8% from"
         |(?:19|20)\d\d[.)]                                   # "2024." ends the sentence
         )""", re.VERBOSE)
+
+
+def _in_sentence_case(line: str) -> bool:
+    """Words after the first in lower case, as a sentence's ("Basic and diluted loss per
+    share"), not a title's ("RESULTS HIGHLIGHTS", "Results of Operations")."""
+    words = plain(line).split()[1:]
+    return len(words) >= 2 and sum(w[0].islower() for w in words) * 2 > len(words)
 
 
 def _goes_on_in_lower_case(lines: list[str], end: int) -> bool:
@@ -494,8 +501,11 @@ def _page_break(file: str, lines: list[str], i: int, rows: list[Row]) -> tuple[l
             return None  # a header of its own: another table
     elif not (page_number or continued) or not is_data_row(_cells_of(lines[j], file, j + 1)):
         return None
-    if not furniture and j == i:
-        return None  # nothing between the two: not a page break
+    if not furniture and j == i and not (repeated and all(_texts(_cells_of(lines[r], file, r + 1)) in header
+                                                          for r in repeated)):
+        # nothing between the two: not a page break, unless the header rows are printed again
+        # word for word (a converter that drops the blank lines of a page break)
+        return None
     return [Row(cells=_cells_of(lines[f], file, f + 1), line=f + 1, furniture=True) for f in furniture + repeated], k
 
 

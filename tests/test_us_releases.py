@@ -147,3 +147,15 @@ def test_an_sec_rendered_statement_header_is_read(tmp_path):
     assert one_value(inc, revenue, "2023-01-01/2023-12-31", "CNY") == 14_948_129 * K
     assert one_value(inc, revenue, "2023-01-01/2023-12-31", "USD") == 2_105_399 * K
     assert one_value(inc, revenue, "2021-01-01/2021-12-31", "CNY") == 12_425_902 * K
+
+
+def test_flexsteel_income_statement(built):
+    """'Interest (expense) (22' under 'Other income (expense):': an expense of 22 thousand;
+    '—' in the prior year's quarter is a nil figure."""
+    flexsteel = built["flexsteel"]
+    q4, prior = "2026-04-01/2026-06-30", "2025-04-01/2025-06-30"
+    assert one_value(flexsteel, "RevenueFromContractWithCustomerExcludingAssessedTax", q4) == 115_365 * K
+    assert one_value(flexsteel, "InterestExpenseNonoperating", q4) == 22 * K
+    assert one_value(flexsteel, "InterestExpenseNonoperating", prior) == 0
+    assert one_value(flexsteel, "NonoperatingIncomeExpense", q4) == 161 * K
+    assert not [f for f in flexsteel.result.findings if f.code.startswith("source.")]

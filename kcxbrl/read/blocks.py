@@ -501,10 +501,11 @@ def _page_break(file: str, lines: list[str], i: int, rows: list[Row]) -> tuple[l
             return None  # a header of its own: another table
     elif not (page_number or continued) or not is_data_row(_cells_of(lines[j], file, j + 1)):
         return None
-    if not furniture and j == i and not (repeated and all(_texts(_cells_of(lines[r], file, r + 1)) in header
-                                                          for r in repeated)):
+    if not furniture and j == i and not (repeated and rows and is_data_row(rows[-1].cells)
+                                         and all(_texts(_cells_of(lines[r], file, r + 1)) in header for r in repeated)):
         # nothing between the two: not a page break, unless the header rows are printed again
-        # word for word (a converter that drops the blank lines of a page break)
+        # word for word right under a row of figures (a converter that drops the blank lines of
+        # a page break; after a label-only row, the same header heads another table)
         return None
     return [Row(cells=_cells_of(lines[f], file, f + 1), line=f + 1, furniture=True) for f in furniture + repeated], k
 

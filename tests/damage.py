@@ -20,6 +20,7 @@ lines; none changes a figure, a label's words (but `other_wordings`) or a header
   the figures ("Total Kingsoft Cloud" / "Holdings Limited shareholders' equity  8,801,020");
 - markdown_tables: every table as a Markdown pipe table (a rule row under its header), as
   Markdown converters print them (applied alone: it is another converter, not more damage);
+- trailing_spaces: two spaces left at the end of every line with text;
 - quarter_headers: the three-month columns' dates printed as quarters ("Q2 2025") beside the
   longer periods' dates.
 """
@@ -269,6 +270,11 @@ def markdown_tables(lines: list[str]) -> list[str]:
     return out
 
 
+def trailing_spaces(lines: list[str]) -> list[str]:
+    """Two spaces left at the end of every line that has text (a converter padding its lines)."""
+    return [line + "  " if line.strip() else line for line in lines]
+
+
 _HEADER_DATE = re.compile(r"^(?P<month>[A-Z][a-z]{2})[a-z]*\.? \d{1,2}, (?P<year>(?:19|20)\d\d)$")
 _MONTH_NUMBER = {m: k for k, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
                                              "Nov", "Dec"), start=1)}
@@ -315,5 +321,6 @@ DAMAGES = {
     "wrapped_labels": wrapped_labels,
     "markdown_tables": markdown_tables,
     "quarter_headers": quarter_headers,
+    "trailing_spaces": trailing_spaces,
 }
 ALONE = {"markdown_tables"}  # another converter's print, not combined with the others

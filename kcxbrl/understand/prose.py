@@ -94,6 +94,7 @@ def _logical_lines(block: Paragraph) -> list[tuple[str, list[tuple[int, int]]]]:
         elif gap or (result and _WRAPPED.search(result[-1][0]) and not _BULLET.match(text)):
             # a line broken mid-sentence (text wrapped at a fixed width) goes on on the next
             joined, starts = result[-1]
+            joined = joined.rstrip()  # spaces a converter left at the line's end: one space joins
             result[-1] = (joined + " " + text, starts + [(len(joined) + 1, line)])
             gap = False
         else:
@@ -205,7 +206,7 @@ def _is_growth(sentence: str, m: re.Match) -> bool:
 def _period_after(tail: str, period_type: str, current: Period) -> Period | None:
     assert current.start is not None
     months = round((current.end - current.start).days / 30.44)
-    m = _COMPARATIVE.match(tail)
+    m = _COMPARATIVE.match(re.sub(r"\s+", " ", tail))  # words broken over lines, or with spaces left at a line's end
     if not m:
         return Period(end=current.end) if period_type == "instant" else current
     if m.group("month"):

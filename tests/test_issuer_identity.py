@@ -259,10 +259,10 @@ def test_a_52_53_week_period_starts_after_the_printed_end_before_it():
 
 
 def test_a_header_whose_length_of_period_is_not_read_says_so(tmp_path, base, profiles):
-    """111, Inc.'s statement with its '12 Months Ended' (which is read) printed as '52 Weeks
-    Ended' (which is not)."""
+    """111, Inc.'s statement with its '12 Months Ended' (which is read) printed as 'Fiscal
+    Period Ended' (which says no length)."""
     path = tmp_path / ONE_ELEVEN.name
-    path.write_text(ONE_ELEVEN.read_text(encoding="utf-8").replace("12 Months Ended", "52 Weeks Ended"),
+    path.write_text(ONE_ELEVEN.read_text(encoding="utf-8").replace("12 Months Ended", "Fiscal Period Ended"),
                     encoding="utf-8")
     document, profile, _ = _profile(path, base, profiles)
     with pytest.raises(InputError) as raised:
@@ -270,7 +270,7 @@ def test_a_header_whose_length_of_period_is_not_read_says_so(tmp_path, base, pro
     message = str(raised.value)
     assert "the table at line 3 is a statement the mapping knows (income)" in message
     assert "prints the dates Dec. 31, 2023, Dec. 31, 2022, Dec. 31, 2021" in message
-    assert "'52 Weeks Ended', above the first figures, is not read as a header row" in message
+    assert "'Fiscal Period Ended', above the first figures, is not read as a header row" in message
     assert "names no period or date" not in message
 
 

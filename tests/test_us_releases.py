@@ -159,3 +159,27 @@ def test_flexsteel_income_statement(built):
     assert one_value(flexsteel, "InterestExpenseNonoperating", prior) == 0
     assert one_value(flexsteel, "NonoperatingIncomeExpense", q4) == 161 * K
     assert not [f for f in flexsteel.result.findings if f.code.startswith("source.")]
+
+
+def test_a_52_53_week_retailers_weeks_ended_header(tmp_path):
+    """'Thirteen Weeks Ended' and 'Fifty-Two Weeks Ended' over a fiscal year ending on a
+    Saturday: the quarter is the 13 weeks to February 1, 2025, the year starts the day after
+    the prior year's end the header prints (February 3, 2024)."""
+    text = "\n".join([
+        "Acme Stores, Inc. (NYSE: ACME) reported results for its fourth quarter. Net sales were $1.2 billion.", "",
+        "CONDENSED CONSOLIDATED STATEMENTS OF OPERATIONS", "(in thousands)", "",
+        "\tThirteen Weeks Ended\t\tFifty-Two Weeks Ended\t",
+        "\tFebruary 1, 2025\tFebruary 3, 2024\tFebruary 1, 2025\tFebruary 3, 2024",
+        "Net sales\t$ 1,201,500\t$ 1,150,200\t$ 4,310,900\t$ 4,120,400",
+        "Cost of sales\t800,100\t770,300\t2,900,200\t2,780,100",
+        "Gross profit\t401,400\t379,900\t1,410,700\t1,340,300"])
+    source = tmp_path / "acme.txt"
+    source.write_text(text, encoding="utf-8")
+    result = build_one(source, tmp_path / "out", default_taxonomy(), viewer=False)
+    oim = json.loads((result.folder / f"{result.name}.json").read_text(encoding="utf-8"))
+    acme = Built(result=result, oim=oim)
+    revenue = "RevenueFromContractWithCustomerExcludingAssessedTax"
+    assert one_value(acme, revenue, "2024-11-03/2025-02-01") == 1_201_500 * K
+    assert one_value(acme, revenue, "2024-02-04/2025-02-01") == 4_310_900 * K
+    assert one_value(acme, "GrossProfit", "2023-02-05/2024-02-03") == 1_340_300 * K
+    assert one_value(acme, "CostOfRevenue", "2024-11-03/2025-02-01") == 800_100 * K  # printed positive: a cost

@@ -31,10 +31,15 @@ _FULL_DATE = re.compile(rf"\b{_MONTH_RE}\s+(\d{{1,2}}),?\s+((?:19|20)\d\d)\b", r
 _MONTH_DAY = re.compile(rf"\b{_MONTH_RE}(?:\s+(\d{{1,2}}))?,?", re.IGNORECASE)
 _YEAR = re.compile(r"(?<![\d,.])((?:19|20)\d\d)(?![\d,])")
 _CURRENCY = re.compile(r"\b(RMB|US\$|USD|CNY)(?:\s*'000)?", re.IGNORECASE)
-_DURATION = re.compile(r"\b(three|six|nine|twelve|3|6|9|12)\s+(?:months?\s+)?ended|\b(year|quarter)s?\s+ended",
-                       re.IGNORECASE)
+# "Three Months Ended", "12 Months Ended", "Year ended"; a 52/53-week calendar's "Thirteen Weeks
+# Ended", "52 Weeks Ended" (weeks counted as the months of the quarter or year they make up)
+_DURATION = re.compile(
+    r"\b(three|six|nine|twelve|3|6|9|12|thirteen|twenty-six|thirty-nine|fifty-two|fifty-three|13|26|39|52|53)"
+    r"\s+(?:months?\s+|weeks?\s+)?ended|\b(year|quarter)s?\s+ended", re.IGNORECASE)
 _INSTANT = re.compile(r"\bas\s+(?:at|of)\b", re.IGNORECASE)
-_MONTHS_IN = {"three": 3, "six": 6, "nine": 9, "twelve": 12, "year": 12, "quarter": 3, "3": 3, "6": 6, "9": 9, "12": 12}
+_MONTHS_IN = {"three": 3, "six": 6, "nine": 9, "twelve": 12, "year": 12, "quarter": 3, "3": 3, "6": 6, "9": 9, "12": 12,
+              "thirteen": 3, "twenty-six": 6, "thirty-nine": 9, "fifty-two": 12, "fifty-three": 12,
+              "13": 3, "26": 6, "39": 9, "52": 12, "53": 12}
 _CHANGE = re.compile(r"\bchange\b", re.IGNORECASE)
 _NOTES = re.compile(r"^notes?$", re.IGNORECASE)
 # a cell of the notes column: "3", "3(a)", "3a", "3(1)" (a note's part, or a footnote glued on)

@@ -21,6 +21,7 @@ lines; none changes a figure, a label's words (but `other_wordings`) or a header
 - markdown_tables: every table as a Markdown pipe table (a rule row under its header), as
   Markdown converters print them (applied alone: it is another converter, not more damage);
 - trailing_spaces: two spaces left at the end of every line with text;
+- blank_after_rows: a blank line after every table row;
 - quarter_headers: the three-month columns' dates printed as quarters ("Q2 2025") beside the
   longer periods' dates.
 """
@@ -270,6 +271,16 @@ def markdown_tables(lines: list[str]) -> list[str]:
     return out
 
 
+def blank_after_rows(lines: list[str]) -> list[str]:
+    """A blank line after every table row, header rows too (a converter that double-spaces)."""
+    out = []
+    for line in lines:
+        out.append(line)
+        if "\t" in line:
+            out.append("")
+    return out
+
+
 def trailing_spaces(lines: list[str]) -> list[str]:
     """Two spaces left at the end of every line that has text (a converter padding its lines)."""
     return [line + "  " if line.strip() else line for line in lines]
@@ -322,5 +333,6 @@ DAMAGES = {
     "markdown_tables": markdown_tables,
     "quarter_headers": quarter_headers,
     "trailing_spaces": trailing_spaces,
+    "blank_after_rows": blank_after_rows,
 }
 ALONE = {"markdown_tables"}  # another converter's print, not combined with the others

@@ -490,6 +490,11 @@ def _page_break(file: str, lines: list[str], i: int, rows: list[Row]) -> tuple[l
     while k < n and _is_table_line(lines[k]) and is_header_row(_cells_of(lines[k], file, k + 1)):
         repeated.append(k)
         k += 1
+        after = k
+        while after < n and not lines[after].strip():
+            after += 1  # a converter that prints a blank line after every row: the next header row
+        if after > k and after < n and _is_table_line(lines[after]) and is_header_row(_cells_of(lines[after], file, after + 1)):
+            k = after
     if repeated:
         printed_again = [_texts(_cells_of(lines[r], file, r + 1)) for r in repeated]
         # the header printed again: every row one of the table's header rows (or the dates and

@@ -291,6 +291,8 @@ def _shares_scaled(facts: list[Fact], table: AnalysedTable) -> tuple[list[Fact],
     if not shares:
         return facts, [], _shares_scale_by_caption(table)
     scale = _shares_scale_by_eps(facts, shares, table.scale)
+    if scale is None and any(abs(f.value) >= 10 ** 9 for f in shares):  # type: ignore[arg-type]
+        scale = 0  # 3,558,354,940 thousand shares would be more than any company has issued
     if scale is None:
         scale = _shares_scale_by_caption(table)
         if scale is None:

@@ -22,6 +22,7 @@ lines; none changes a figure, a label's words (but `other_wordings`) or a header
   Markdown converters print them (applied alone: it is another converter, not more damage);
 - trailing_spaces: two spaces left at the end of every line with text;
 - blank_after_rows: a blank line after every table row;
+- day_first_dates: header dates day first ("30 Jun 2025", "31 December");
 - quarter_headers: the three-month columns' dates printed as quarters ("Q2 2025") beside the
   longer periods' dates.
 """
@@ -281,6 +282,22 @@ def blank_after_rows(lines: list[str]) -> list[str]:
     return out
 
 
+_MONTH_FIRST = re.compile(r"\b([A-Z][a-z]{2,8})\.? (\d{1,2}),? ((?:19|20)\d\d)\b")
+_MONTH_DAY_CELL = re.compile(r"\b([A-Z][a-z]{2,8}) (\d{1,2}),(?=\t|$)")
+
+
+def day_first_dates(lines: list[str]) -> list[str]:
+    """Dates in the tables' header rows printed day first, as Hong Kong and European issuers
+    print them: "Jun 30, 2025" -> "30 Jun 2025", "December 31," (over a year) -> "31 December"."""
+    out = []
+    for line in lines:
+        if "\t" in line and not _has_figure(line):
+            line = _MONTH_FIRST.sub(lambda m: f"{m.group(2)} {m.group(1)} {m.group(3)}", line)
+            line = _MONTH_DAY_CELL.sub(lambda m: f"{m.group(2)} {m.group(1)}", line)
+        out.append(line)
+    return out
+
+
 def trailing_spaces(lines: list[str]) -> list[str]:
     """Two spaces left at the end of every line that has text (a converter padding its lines)."""
     return [line + "  " if line.strip() else line for line in lines]
@@ -334,5 +351,6 @@ DAMAGES = {
     "quarter_headers": quarter_headers,
     "trailing_spaces": trailing_spaces,
     "blank_after_rows": blank_after_rows,
+    "day_first_dates": day_first_dates,
 }
 ALONE = {"markdown_tables"}  # another converter's print, not combined with the others

@@ -26,9 +26,16 @@ from kcxbrl.understand.model import AnalysedTable, Amount, Column, TableRow
 
 
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m}
-_MONTH_RE = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
-_FULL_DATE = re.compile(rf"\b{_MONTH_RE}\s+(\d{{1,2}}),?\s+((?:19|20)\d\d)\b", re.IGNORECASE)
-_MONTH_DAY = re.compile(rf"\b{_MONTH_RE}(?:\s+(\d{{1,2}}))?,?", re.IGNORECASE)
+_MONTH_NAME = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+# "June 30, 2025", "Dec. 31, 2023", and day first as Hong Kong and European issuers print it:
+# "30 June 2025", "31 Dec 2024"
+_FULL_DATE = re.compile(
+    rf"\b(?:(?P<month>{_MONTH_NAME})\s+(?P<day>\d{{1,2}}),?\s+(?P<year>(?:19|20)\d\d)"
+    rf"|(?P<day2>\d{{1,2}})\s+(?P<month2>{_MONTH_NAME}),?\s+(?P<year2>(?:19|20)\d\d))\b", re.IGNORECASE)
+# a month and perhaps its day, with no year ("December 31,", "30 June"): a day is never the
+# first digits of a year ("Dec 2024" is December, no day)
+_MONTH_DAY = re.compile(
+    rf"(?:\b(?P<day2>\d{{1,2}})\s+)?\b(?P<month>{_MONTH_NAME})(?:\s+(?P<day>\d{{1,2}})(?!\d))?,?", re.IGNORECASE)
 _YEAR = re.compile(r"(?<![\d,.])((?:19|20)\d\d)(?![\d,])")
 _CURRENCY = re.compile(r"\b(RMB|US\$|USD|CNY)(?:\s*'000)?", re.IGNORECASE)
 # "Three Months Ended", "12 Months Ended", "Year ended"; a 52/53-week calendar's "Thirteen Weeks
@@ -314,17 +321,21 @@ def _month_day_after(text: str) -> tuple[int, int] | None:
 
 
 def _month_day(m: re.Match) -> tuple[int, int] | None:
-    month = _MONTHS.get(m.group(1)[:3].lower())
+    month = _MONTHS.get(m.group("month")[:3].lower())
     if not month:
         return None
-    day = int(m.group(2)) if m.group(2) else calendar.monthrange(2001, month)[1]
-    return (month, day)
+    day = m.group("day") or m.group("day2")
+    last = calendar.monthrange(2000, month)[1]  # (a leap year: "February 29")
+    if day and not 1 <= int(day) <= last:
+        return None
+    return (month, int(day) if day else calendar.monthrange(2001, month)[1])
 
 
 def _date(m: re.Match) -> date | None:
-    month = _MONTHS.get(m.group(1)[:3].lower())
+    month = _MONTHS.get((m.group("month") or m.group("month2"))[:3].lower())
     try:
-        return date(int(m.group(3)), month, int(m.group(2))) if month else None
+        return date(int(m.group("year") or m.group("year2")), month, int(m.group("day") or m.group("day2"))) \
+            if month else None
     except ValueError:
         return None
 

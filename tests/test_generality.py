@@ -282,6 +282,17 @@ def test_a_note_reference_with_its_parts_stays_a_note_reference(sample):
     assert _source(tagging, checks) == _source(clean_tagging, clean_checks)
 
 
+@pytest.mark.parametrize("sample", ["kc-2025-annual-results", "kc-2025-h1-interim-results"])
+def test_nil_printed_as_a_word_is_a_nil_figure(sample):
+    """'Nil' where the sample prints a dash (as Hong Kong issuers print it): the same zero facts."""
+    lines = [re.sub(r"(?<=\t)[-–—_](?=\t|$)", "Nil", line) if "\t" in line else line for line in sample_lines(sample)]
+    assert lines != list(sample_lines(sample))
+    tagging, checks = tag(f"{sample}.txt", lines)
+    clean_tagging, clean_checks = clean(sample)
+    assert _printings(tagging) == _printings(clean_tagging)
+    assert _source(tagging, checks) == _source(clean_tagging, clean_checks)
+
+
 def test_a_statement_the_tool_cannot_read_leaves_arelle_no_partial_sum_of_the_prose(tmp_path, capsys):
     """Thousands grouped by spaces ('2 349 227') in every table: no row is read, the prose
     still gives revenue, cost of revenues and gross profit for some periods and not others.

@@ -136,8 +136,9 @@ def is_footnote_mark(text: str) -> bool:
 
 
 def is_nil(text: str) -> bool:
+    """A dash of any kind, or "Nil" as Hong Kong issuers print it: no amount (zero)."""
     t = text.strip()
-    return len(t) == 1 and t in NIL_DASHES
+    return (len(t) == 1 and t in NIL_DASHES) or t.lower() == "nil"
 
 
 def parse_amount(text: str) -> tuple[Decimal | None, int, bool] | None:

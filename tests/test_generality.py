@@ -293,6 +293,17 @@ def test_nil_printed_as_a_word_is_a_nil_figure(sample):
     assert _source(tagging, checks) == _source(clean_tagging, clean_checks)
 
 
+@pytest.mark.parametrize(("caption", "scale"), [("(in US$ millions, except per share data)", 6),
+                                              ("(in RMB thousands)", 3), ("(RMB in millions)", 6)])
+def test_a_caption_names_the_scale_with_its_currency_between(caption, scale):
+    lines = ["ACME HOLDINGS LIMITED", "UNAUDITED CONDENSED CONSOLIDATED STATEMENTS OF OPERATIONS", caption, "",
+             "\tThree Months Ended", "\tJune 30, 2025", "\tRMB",
+             "Total revenues\t120.5", "Cost of revenues\t(100.2)", "Gross profit\t20.3"]
+    tagging, _ = tag("acme.txt", lines)
+    revenue = [f.value for f in tagging.facts if f.concept == "RevenueFromContractWithCustomerExcludingAssessedTax"]
+    assert revenue == [Decimal("120.5") * 10 ** scale]
+
+
 def test_a_statement_the_tool_cannot_read_leaves_arelle_no_partial_sum_of_the_prose(tmp_path, capsys):
     """Thousands grouped by spaces ('2 349 227') in every table: no row is read, the prose
     still gives revenue, cost of revenues and gross profit for some periods and not others.

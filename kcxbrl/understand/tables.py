@@ -51,8 +51,9 @@ _CHANGE = re.compile(r"\bchange\b", re.IGNORECASE)
 _NOTES = re.compile(r"^notes?$", re.IGNORECASE)
 # a cell of the notes column: "3", "3(a)", "3a", "3(1)" (a note's part, or a footnote glued on)
 _NOTE_REFERENCE = re.compile(r"\d{1,2}(?:\([a-z\d]{1,2}\)|[a-z]|[¹²³⁴⁵⁶⁷⁸⁹])?", re.IGNORECASE)
-_THOUSANDS = re.compile(r"in thousands|'000\b", re.IGNORECASE)
-_MILLIONS = re.compile(r"in millions|'000,000", re.IGNORECASE)
+# "(in thousands)", "(RMB in thousands)", "(in RMB thousands)", "(in US$ millions)", "RMB'000"
+_THOUSANDS = re.compile(r"\bin (?:(?:rmb|us\$|usd|u\.s\. dollars?|\$)\s?)?thousands|'000\b", re.IGNORECASE)
+_MILLIONS = re.compile(r"\bin (?:(?:rmb|us\$|usd|u\.s\. dollars?|\$)\s?)?millions|'000,000", re.IGNORECASE)
 # what a header's words are read by, for saying what a header lacks (understand/__init__.py)
 HEADER_FULL_DATE, HEADER_YEAR, HEADER_DURATION, HEADER_INSTANT = _FULL_DATE, _YEAR, _DURATION, _INSTANT
 # "Operating expenses: Selling and marketing expenses" is a section label and a row run

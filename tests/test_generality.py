@@ -217,6 +217,22 @@ def test_quarter_headers_end_on_the_quarters_last_day():
                        (date(2025, 4, 1), date(2025, 6, 30)): Decimal(2_349_227_000)}
 
 
+def test_half_year_headers_end_on_the_halfs_last_day():
+    """'H1 2024' and '1H25' beside a quarter: six months to June 30 of their year."""
+    lines = ["KINGSOFT CLOUD HOLDINGS LIMITED", "UNAUDITED CONDENSED CONSOLIDATED STATEMENTS OF COMPREHENSIVE LOSS",
+             "(All amounts in thousands)", "",
+             "\tQ2 2025\tH1 2024\t1H25", "\tRMB\tRMB\tRMB",
+             "Total revenues\t2,349,227\t3,667,464\t4,319,630",
+             "Cost of revenues\t(1,993,436)\t(3,055,864)\t(3,660,639)",
+             "Gross profit\t355,791\t611,600\t658,991"]
+    tagging, _ = tag("halves.txt", lines)
+    revenue = {(f.context.period.start, f.context.period.end): f.value for f in tagging.facts
+               if f.concept == "RevenueFromContractWithCustomerExcludingAssessedTax"}
+    assert revenue == {(date(2025, 4, 1), date(2025, 6, 30)): Decimal(2_349_227_000),
+                       (date(2024, 1, 1), date(2024, 6, 30)): Decimal(3_667_464_000),
+                       (date(2025, 1, 1), date(2025, 6, 30)): Decimal(4_319_630_000)}
+
+
 def test_a_header_with_more_dates_than_years_gives_no_column_a_date_it_does_not_print():
     """'Dec 31,' 'June 30,' 'June 30,' over two years (a column dropped from the figures but not
     from the dates): the columns are not Dec 31 of both years; the rows stay untagged, with their

@@ -31,7 +31,7 @@ MAX_TABLE_CELLS = 100_000
 # Words a table header is made of (periods, currencies, column captions); garbled fragments
 # of them ("For the si", "2022 2023 2") still carry one of these.
 _HEADER_WORDS = re.compile(
-    r"(?<!\d)(19|20)\d\d\b|\b[1-4]q\d\d\b|^(notes?|not|rmb|us\$|hk\$|%|\(%\)|change|percentage|function|employees)$|"
+    r"(?<!\d)(19|20)\d\d\b|\b[1-4]q\d\d\b|\b[12]h\d\d\b|^(notes?|not|rmb|us\$|hk\$|%|\(%\)|change|percentage|function|employees)$|"
     r"^(cny|usd|rmb)\s*\([^)]{1,3}\)$|"  # "CNY (¥)", "USD ($)": SEC's rendering of a currency column
     r"rmb'000|us\$'000|\(in thousands\)|\((?:un)?audited\)|year-on-year|\bchange\b|^for the\b|^as (at|of)\b|"
     r"months? ended|years? ended|weeks? ended|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|number of",

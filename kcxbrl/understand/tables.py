@@ -142,7 +142,7 @@ def read_header(rows: list[Row], instant_by_default: bool,
     Months Ended" over "Jun 30, 2025" beside it)."""
     kinds: list[tuple[int | None, tuple[int, int] | None]] = []  # (months or None=instant, month/day)
     full_dates: list[date] = []
-    quarter_ends: set[int] = set()  # indexes into full_dates of the dates a quarter's cell names
+    part_months: dict[int, int] = {}  # index into full_dates of a date a quarter's or half's cell names: its months
     month_days: list[tuple[int, int]] = []
     years: list[int] = []
     currencies: list[str | None] = []
@@ -163,10 +163,10 @@ def read_header(rows: list[Row], instant_by_default: bool,
                 change = True
             if _THOUSANDS.search(text):
                 scale = 3
-            for end in _quarter_ends(text, fiscal_year_end):
-                quarter_ends.add(len(full_dates))
+            for end, length in _fiscal_part_ends(text, fiscal_year_end):
+                part_months[len(full_dates)] = length
                 full_dates.append(end)
-            text = _QUARTER.sub(" ", text)
+            text = _HALF.sub(" ", _QUARTER.sub(" ", text))
             for kind in _period_kinds(text):
                 kinds.append(kind)
             dates = [_date(m) for m in _FULL_DATE.finditer(text)]
@@ -187,16 +187,18 @@ def read_header(rows: list[Row], instant_by_default: bool,
     if percent:
         currencies = []
     ends = _column_ends(full_dates, month_days, years, kinds, currencies)
-    if not ends or (quarter_ends and ends != full_dates):
+    if not ends or (part_months and ends != full_dates):
         return HeaderReading((), change, notes_column, scale)
-    if quarter_ends:
-        # the quarters' columns are the three months; the header's other phrases name the rest
-        others = [e for k, e in enumerate(ends) if k not in quarter_ends]
-        rest = _column_months(others, [k for k in kinds if k[0] != 3], instant_by_default) if others else []
+    if part_months:
+        # the quarters' and halves' columns are their three or six months; the header's other
+        # phrases name the rest
+        others = [e for k, e in enumerate(ends) if k not in part_months]
+        lengths = set(part_months.values())
+        rest = _column_months(others, [k for k in kinds if k[0] not in lengths], instant_by_default) if others else []
         if rest is None:
             return HeaderReading((), change, notes_column, scale)
         rest_iter = iter(rest)
-        months = [3 if k in quarter_ends else next(rest_iter) for k in range(len(ends))]
+        months = [part_months[k] if k in part_months else next(rest_iter) for k in range(len(ends))]
     else:
         months = _column_months(ends, kinds, instant_by_default)
     if months is None:
@@ -232,7 +234,7 @@ def read_quarter_header(rows: list[Row], fiscal_year_end: tuple[int, int]) -> tu
             if not text:
                 continue
             texts.append(text)
-            quarters += _quarter_ends(text, fiscal_year_end)
+            quarters += [end for end, length in _fiscal_part_ends(text, fiscal_year_end) if length == 3]
             if _CURRENCY.fullmatch(text):
                 currencies.append("USD" if text.upper() in ("US$", "USD") else "CNY")
     if not quarters or (currencies and len(currencies) != len(quarters)):
@@ -241,17 +243,22 @@ def read_quarter_header(rows: list[Row], fiscal_year_end: tuple[int, int]) -> tu
                         header=" ".join(texts)[:200]) for k, end in enumerate(quarters))
 
 
-def _quarter_ends(text: str, fiscal_year_end: tuple[int, int]) -> list[date]:
-    """The last day of each fiscal quarter a text names, counted from the fiscal year's end."""
-    ends = []
-    for m in _QUARTER.finditer(text):
-        quarter = int(m.group(1) or m.group(3))
-        year = int(m.group(2) or m.group(4))
-        year += 2000 if year < 100 else 0
-        month = (fiscal_year_end[0] + 3 * quarter - 1) % 12 + 1
-        year -= 1 if month > fiscal_year_end[0] else 0
-        ends.append(date(year, month, calendar.monthrange(year, month)[1]))
-    return ends
+_HALF = re.compile(r"\bH([12])\s*'?((?:19|20)?\d\d)\b|\b([12])H\s*'?((?:19|20)?\d\d)\b", re.IGNORECASE)
+
+
+def _fiscal_part_ends(text: str, fiscal_year_end: tuple[int, int]) -> list[tuple[date, int]]:
+    """(last day, months) of each fiscal quarter ("Q2 2025", "2Q25") or half ("H1 2025", "1H25")
+    a text names, in the order it names them, counted from the fiscal year's end."""
+    found = []
+    for pattern, months in ((_QUARTER, 3), (_HALF, 6)):
+        for m in pattern.finditer(text):
+            part = int(m.group(1) or m.group(3))
+            year = int(m.group(2) or m.group(4))
+            year += 2000 if year < 100 else 0
+            month = (fiscal_year_end[0] + months * part - 1) % 12 + 1
+            year -= 1 if month > fiscal_year_end[0] else 0
+            found.append((m.start(), date(year, month, calendar.monthrange(year, month)[1]), months))
+    return [(end, months) for _, end, months in sorted(found)]
 
 
 _FOOTNOTE_AFTER = re.compile(r"\s*(\(\d{1,2}\)|\d{1,2}\)|[*†‡§]+)$")

@@ -24,6 +24,8 @@ SEC_CIK_SCHEME = "http://www.sec.gov/CIK"
 # The entity identifier of an issuer whose CIK no profile and no document gives: its ticker or
 # its name, under a scheme of our own (never another issuer's CIK, never a made-up one).
 STATED_ENTITY_SCHEME = "https://kcxbrl.org/entity"
+# the name of a registrant the document does not name: no two such reports are one issuer's
+UNKNOWN_REGISTRANT = "Unknown registrant"
 
 
 class IssuerProfile(BaseModel):
@@ -59,6 +61,11 @@ class IssuerProfile(BaseModel):
     @property
     def all_names(self) -> tuple[str, ...]:
         return (self.name, *self.names)
+
+
+def unknown_entity(entity: str) -> bool:
+    """An xBRL-JSON entity ("prefix:identifier") of a registrant no document named."""
+    return entity.rsplit(":", 1)[-1] == _slug(UNKNOWN_REGISTRANT)
 
 
 def _slug(name: str) -> str:

@@ -183,3 +183,22 @@ def test_a_52_53_week_retailers_weeks_ended_header(tmp_path):
     assert one_value(acme, revenue, "2024-02-04/2025-02-01") == 4_310_900 * K
     assert one_value(acme, "GrossProfit", "2023-02-05/2024-02-03") == 1_340_300 * K
     assert one_value(acme, "CostOfRevenue", "2024-11-03/2025-02-01") == 800_100 * K  # printed positive: a cost
+
+
+def test_reports_that_name_no_registrant_are_never_compared(tmp_path, capsys):
+    """Two statements that name no company (two SEC viewer pages, say) may be two issuers':
+    their figures for the same year are not a restatement of each other."""
+    from kcxbrl.cli import main
+
+    def statement(revenue: str) -> str:
+        return "\n".join(["CONSOLIDATED STATEMENTS OF OPERATIONS", "$ in Thousands", "", "\t12 Months Ended",
+                          "\tDec. 31, 2019", "Net revenues\t$ " + revenue, "Cost of revenues\t(500)",
+                          "Gross profit\t" + f"{int(revenue.replace(',', '')) - 500:,}"])
+    first, second = tmp_path / "first.txt", tmp_path / "second.txt"
+    first.write_text(statement("1,000"), encoding="utf-8")
+    second.write_text(statement("2,000"), encoding="utf-8")
+    main(["build", str(first), str(second), "--out", str(tmp_path / "out"), "--no-viewer"])
+    out = capsys.readouterr().out
+    assert "0 comparatives differing across documents" in out
+    checks = json.loads((tmp_path / "out" / "checks.json").read_text(encoding="utf-8"))
+    assert not [f for f in checks["findings"] if f["code"] == "source.comparativeDiffers"]

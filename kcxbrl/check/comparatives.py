@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from kcxbrl.findings import Finding, SourceRef
+from kcxbrl.profile import unknown_entity
 from kcxbrl.rounding import agree, precision, rounded
 
 
@@ -92,10 +93,12 @@ def load_report(folder: Path) -> list[ReportedFact]:
 def comparative_findings(reports: dict[str, list[ReportedFact]]) -> tuple[list[Finding], int]:
     """Every figure two announcements of one issuer both report (same entity, concept, period,
     dimensions and unit), compared at the lower precision of the two; returns the findings and
-    the number of comparisons made."""
+    the number of comparisons made. Reports of a registrant they do not name are not compared."""
     chosen: dict[tuple, dict[str, ReportedFact]] = {}
     for name in sorted(reports):
         for fact in reports[name]:
+            if unknown_entity(fact.entity):
+                continue  # reports that name no registrant may be any issuers': none is compared
             key = (fact.concept, fact.period, fact.dimensions, fact.unit, fact.entity)
             current = chosen.setdefault(key, {}).get(name)
             if current is None or _preference(fact) < _preference(current):

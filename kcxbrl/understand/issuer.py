@@ -17,7 +17,7 @@ from datetime import date
 
 from kcxbrl.dts import Taxonomy
 from kcxbrl.findings import Finding, Frozen, SourceRef
-from kcxbrl.profile import IssuerProfile, stated_profile
+from kcxbrl.profile import UNKNOWN_REGISTRANT, IssuerProfile, stated_profile
 from kcxbrl.read import Document, Heading, Paragraph
 
 _SUFFIX = (r"(?i:(?:Holdings?\s+)?(?:Limited|Ltd\.?|Inc\.?|Incorporated|Corporation|Corp\.?|Co\.,?\s+Ltd\.?|plc|N\.V\.|"
@@ -208,7 +208,7 @@ def choose_profile(document: Document, base: Taxonomy, profiles: list[IssuerProf
     ranked = sorted(((_match(p, identity), k, p) for k, p in enumerate(profiles)), key=lambda t: (-t[0], t[1]))
     if ranked and ranked[0][0] > 0 and (len(ranked) == 1 or ranked[1][0] < ranked[0][0]):
         return ranked[0][2], []
-    name = identity.names[0] if identity.names else "Unknown registrant"
+    name = identity.names[0] if identity.names else UNKNOWN_REGISTRANT
     profile = stated_profile(name, base, cik=identity.cik, file_number=identity.file_number,
                              trading_symbol=identity.tickers[0] if identity.tickers else None,
                              stock_codes=identity.stock_codes, fiscal_year_end=identity.fiscal_year_end)

@@ -128,7 +128,7 @@ _AMOUNT = re.compile(
 
 
 # A footnote's number glued to a figure ("1,234(1)", "1,234¹"): no part of the figure.
-_GLUED_FOOTNOTE = re.compile(r"(?<=[\d)%])\s?(?:\(\d{1,2}\)|[¹²³⁴⁵⁶⁷⁸⁹]+)$")
+_GLUED_FOOTNOTE = re.compile(r"(?<=[\d)%])\s?(?:\(\d{1,2}\)|\[\d{1,2}\]|[¹²³⁴⁵⁶⁷⁸⁹]+)$")  # "(1)", "[1]" (SEC's viewer), "¹"
 
 
 def is_footnote_mark(text: str) -> bool:
@@ -199,5 +199,5 @@ def normalise_label(label: str) -> str:
     return _LEAD.sub("", text).strip()
 
 
-_FOOTNOTE_REF = re.compile(r"(?<=[a-z])\s?\(\d{1,2}\)$|(?<=[a-z])[*†‡]+$")
+_FOOTNOTE_REF = re.compile(r"(?<=[a-z])\s?\(\d{1,2}\)$|(?<=[a-z)])\s?\[\d{1,2}\]$|(?<=[a-z])[*†‡]+$")
 _LEAD = re.compile(r"^(?:[–—\-•·]\s*|less:\s*|add:\s*)+", re.IGNORECASE)

@@ -30,7 +30,7 @@ from kcxbrl.understand.scopes import in_scope, table_scopes
 from kcxbrl.understand.sums import unprinted_calc
 from kcxbrl.understand.tables import (
     HEADER_DURATION, HEADER_FULL_DATE, HEADER_INSTANT, HEADER_YEAR, TableContext, analyse_table, convenience_rate,
-    document_currency, stated_date,
+    document_currency, document_scale, stated_date,
 )
 from kcxbrl.understand.textblocks import text_blocks
 
@@ -51,6 +51,13 @@ def understand(document: Document, profile: IssuerProfile, *, tag_all_prose: boo
         else profile.fiscal_year_end_month_day
     stated = convenience_rate(document)
     rate = stated[0] if stated else None
+    # a table that states no scale: the profile's configured default; a document with no profile
+    # of its own: the one scale its other captions state, else its figures as printed (said)
+    stated_scale = None if profile.id else document_scale(document)
+    default_scale, default_scale_reason = (
+        (profile.default_scale, "") if profile.id else
+        (stated_scale[0], f"in the scale the document's captions state (line {stated_scale[1].line})") if stated_scale
+        else (0, "as printed (no caption of the document states a scale, and no issuer profile sets one)"))
     named = document_currency(document)
     currency, currency_reason = (
         (profile.reporting_currency, f"the reporting currency of the issuer profile '{profile.id or profile.name}'")
@@ -72,7 +79,7 @@ def understand(document: Document, profile: IssuerProfile, *, tag_all_prose: boo
             if not facts:
                 break
             period = reporting_period(facts, document, year_end)
-        ctx = TableContext(title=title, default_scale=profile.default_scale,
+        ctx = TableContext(title=title, default_scale=default_scale, default_scale_reason=default_scale_reason,
                            rate=rate, instant_by_default=bool(kind and kind.instant),
                            measures=kind.measures if kind else (),
                            as_of=(stated_date(title) or period.end) if kind and kind.measures and period else None,

@@ -68,6 +68,16 @@ def _table_facts_signed(table: AnalysedTable, kind: TableKind, taxonomy: Taxonom
         # the sums read row by row below would make either look consistent)
         declared = _table_facts_oriented(table, kind, kind.orientation, taxonomy)
         held, failed = _sums_in(declared[0], kind.role, taxonomy)
+        if not held and not failed and _costs_all_printed_positive(declared[0], taxonomy):
+            # no sum of the table can be checked: its costs and expenses, every one printed as
+            # a positive amount, say how it prints them
+            printed = _table_facts_oriented(table, kind, AS_PRINTED, taxonomy, by_sums=True)
+            note = Finding(severity="info", code="table.signsAsPrinted",
+                           message=("the table prints each figure with its concept's own sign (costs as positive "
+                                    "amounts): no sum of it can be checked, and every cost and expense it prints "
+                                    "is positive; signs are taken as printed"),
+                           ref=table.ref)
+            return printed[0], [note, *printed[1]], printed[2]
         if not failed:
             return _table_facts_oriented(table, kind, kind.orientation, taxonomy, by_sums=True)
         # The statement's own convention: many issuers print costs and expenses as positive
@@ -96,6 +106,15 @@ def _table_facts_signed(table: AnalysedTable, kind: TableKind, taxonomy: Taxonom
             best = ((agree, held - failed), tagged)
     assert best is not None
     return best[1]
+
+
+def _costs_all_printed_positive(facts: list[Fact], taxonomy: Taxonomy) -> bool:
+    """Under an income statement's declared convention (costs printed negative), every figure
+    of a cost or expense (a debit concept) came out negative: each was printed positive, and
+    there are at least two of them."""
+    costs = [f.value for f in facts if f.value and taxonomy.concept(f.concept).balance == "debit"
+             and not taxonomy.concept(f.concept).sign_as]
+    return len(costs) >= 2 and all(v < 0 for v in costs)  # type: ignore[operator]
 
 
 def _table_facts_oriented(table: AnalysedTable, kind: TableKind, table_orientation: str,

@@ -51,9 +51,12 @@ _CHANGE = re.compile(r"\bchange\b", re.IGNORECASE)
 _NOTES = re.compile(r"^notes?$", re.IGNORECASE)
 # a cell of the notes column: "3", "3(a)", "3a", "3(1)" (a note's part, or a footnote glued on)
 _NOTE_REFERENCE = re.compile(r"\d{1,2}(?:\([a-z\d]{1,2}\)|[a-z]|[¹²³⁴⁵⁶⁷⁸⁹])?", re.IGNORECASE)
-# "(in thousands)", "(RMB in thousands)", "(in RMB thousands)", "(in US$ millions)", "RMB'000"
-_THOUSANDS = re.compile(r"\bin (?:(?:rmb|us\$|usd|u\.s\. dollars?|\$)\s?)?thousands|'000\b", re.IGNORECASE)
-_MILLIONS = re.compile(r"\bin (?:(?:rmb|us\$|usd|u\.s\. dollars?|\$)\s?)?millions|'000,000", re.IGNORECASE)
+# "(in thousands)", "(RMB in thousands)", "(in RMB thousands)", "(in US$ millions)", "RMB'000";
+# not "shares in Thousands" (SEC's viewer: the share counts' scale, not the amounts')
+_THOUSANDS = re.compile(r"(?<!shares )(?<!share )\bin (?:(?:rmb|us\$|usd|u\.s\. dollars?|\$)\s?)?thousands|'000\b",
+                        re.IGNORECASE)
+_MILLIONS = re.compile(r"(?<!shares )(?<!share )\bin (?:(?:rmb|us\$|usd|u\.s\. dollars?|\$)\s?)?millions|'000,000",
+                       re.IGNORECASE)
 # what a header's words are read by, for saying what a header lacks (understand/__init__.py)
 HEADER_FULL_DATE, HEADER_YEAR, HEADER_DURATION, HEADER_INSTANT = _FULL_DATE, _YEAR, _DURATION, _INSTANT
 # "Operating expenses: Selling and marketing expenses" is a section label and a row run
@@ -78,6 +81,8 @@ class TableContext:
     as_of: date | None = None  # ... of this instant
     column_members: tuple[ColumnMember, ...] = ()  # members of columns named instead of dated
     fiscal_year_end: tuple[int, int] = (12, 31)  # (month, day): what "Q2 2025" ends on
+    # why a table that states no scale takes `default_scale` ("" for a profile's configured one)
+    default_scale_reason: str = ""
     # the currency of columns that state none (not by header, signs or caption), and why
     currency: str | None = None
     currency_reason: str = ""
@@ -624,6 +629,12 @@ def analyse_table(index: int, table: Table, ctx: TableContext, kind: str | None)
                  else None)
     scale = header.scale if header.scale is not None else _caption_scale(ctx.title) or (
         inherited.scale if inherited else ctx.default_scale)
+    if ctx.default_scale_reason and kind is not None and header.scale is None and _caption_scale(ctx.title) is None \
+            and not inherited:
+        findings.append(Finding(
+            severity="info", code="table.scaleAssumed",
+            message=f"the table's header and caption state no scale: its figures are taken {ctx.default_scale_reason}",
+            ref=table.ref))
     if inherited:
         columns = inherited.columns
         findings.append(Finding(
@@ -947,6 +958,18 @@ def _label_shifted_back(row: Row) -> Row:
     if not any(c.text for c in rest) or not all(parse_amount(c.text) is not None for c in rest if c.text):
         return row
     return row.model_copy(update={"cells": row.cells[k:]})
+
+
+def document_scale(document: Document) -> tuple[int, SourceRef] | None:
+    """The one scale the document's captions and headings state ("(in thousands, except per
+    share data)"), with where it first does; None where they state none or more than one."""
+    found: dict[int, SourceRef] = {}
+    for block in document.blocks:
+        if isinstance(block, Paragraph | Heading) and len(block.text) <= 200:
+            scale = _caption_scale(block.text)
+            if scale is not None:
+                found.setdefault(scale, block.ref)
+    return next(iter(found.items())) if len(found) == 1 else None
 
 
 def _caption_scale(title: str) -> int | None:

@@ -211,6 +211,11 @@ def test_a_segment_table_gives_each_named_column_its_members(others):
     # the elimination of interest between segments lowers the group's interest expense
     assert one_value(joyy, "InterestExpenseNonoperating", year, "CNY", **elimination) == -33_370 * K
     assert one_value(joyy, "OperatingIncomeLoss", year, "CNY") == -2_820_687 * K
+    # "Other income 56,111" above "Operating loss" is operating; "Other non-operating expenses
+    # (17,257)" below it is not (one concept each, no second value refused)
+    assert one_value(joyy, "OtherOperatingIncome", year, "CNY") == 56_111 * K
+    assert one_value(joyy, "OtherNonoperatingIncomeExpense", year, "CNY") == -17_257 * K
+    assert not [f for f in joyy.result.findings if f.code == "mapping.conflictingValue"]
     # "Bigo" is a segment of JOYY's own: no rule names it, so its column is said, not guessed
     unknown = [f for f in joyy.result.findings if f.code == "table.unknownColumn"]
     assert len(unknown) == 1 and "'Bigo'" in unknown[0].message and unknown[0].ref.line == 7

@@ -68,3 +68,13 @@ def test_costs_printed_positive_with_no_sum_to_check(pages):
     assert one_value(nic, "RevenueFromContractWithCustomerExcludingAssessedTax", q4) == 83_472 * K
     assert one_value(nic, "IncomeTaxExpenseBenefit", "2016-10-01/2016-12-31") == 3_130 * K  # "3,130 [1]"
     assert one_value(nic, "IncomeTaxExpenseBenefit", "2017-01-01/2017-12-31") == 26_723 * K
+
+
+def test_other_income_above_operating_income_is_operating(pages):
+    """Viomi's 'Other income, net 35,880' stands above 'Income from operations' (1,082,404 -
+    807,215 + 35,880 = 311,069): operating, not non-operating, income."""
+    viomi = pages["viomi"]
+    fy2019 = "2019-01-01/2019-12-31"
+    assert one_value(viomi, "OtherOperatingIncome", fy2019, "CNY") == 35_880 * K
+    assert not viomi.table_facts("OtherNonoperatingIncomeExpense", fy2019, "CNY")
+    assert one_value(viomi, "OperatingIncomeLoss", fy2019, "CNY") == 311_069 * K

@@ -109,6 +109,9 @@ class RowRule(Model):
     concept: str | None = None  # None in a table whose columns are measures (TableKind.measures)
     also: tuple[str, ...] = ()  # concepts the same figure is tagged with too ("Basic and diluted": both EPS)
     alternative: str | None = None
+    # {total: concept}: printed above a row of `total`, the row is `concept` ("Other income, net"
+    # above "Income from operations" is operating income, below it non-operating)
+    above: dict[str, str] = {}
     members: dict[str, str] = {}
     instant: Literal["start", "end"] | None = None
     orientation: Literal["debit", "credit"] | None = None  # overrides the table's (reconciling items)

@@ -421,6 +421,9 @@ def _resolve_alternatives(mapped: list[tuple[TableRow, RowRule]], taxonomy: Taxo
                 or _other_line_between(rule.concept, row, printed, rows, concept_at, taxonomy)))
         ):
             name = rule.alternative
+        below = [printed[total] for total in rule.above if total in printed]
+        if below and below[0].line > row.line:
+            name = rule.above[concept_at[below[0].line]]
         chosen.append(name)
     return chosen
 

@@ -23,6 +23,7 @@ lines; none changes a figure, a label's words (but `other_wordings`) or a header
 - trailing_spaces: two spaces left at the end of every line with text;
 - blank_after_rows: a blank line after every table row;
 - day_first_dates: header dates day first ("30 Jun 2025", "31 December");
+- wrapped_figures: a row's figures after the first wrapped onto the next line, one row in five;
 - quarter_headers: the three-month columns' dates printed as quarters ("Q2 2025") beside the
   longer periods' dates.
 """
@@ -298,6 +299,21 @@ def day_first_dates(lines: list[str]) -> list[str]:
     return out
 
 
+def wrapped_figures(lines: list[str]) -> list[str]:
+    """One table row in five with three figures or more (and no empty cell) wrapped at a fixed
+    width after its first figure: the label and that figure on one line, the rest on the next."""
+    out, rows = [], 0
+    for line in lines:
+        cells = _cells(line)
+        if "\t" in line and _has_figure(line) and cells[0].strip() and len(cells) >= 4 and all(c.strip() for c in cells):
+            rows += 1
+            if rows % 5 == 0:
+                out += ["\t".join(cells[:2]), "\t" + "\t".join(cells[2:])]
+                continue
+        out.append(line)
+    return out
+
+
 def trailing_spaces(lines: list[str]) -> list[str]:
     """Two spaces left at the end of every line that has text (a converter padding its lines)."""
     return [line + "  " if line.strip() else line for line in lines]
@@ -352,5 +368,6 @@ DAMAGES = {
     "trailing_spaces": trailing_spaces,
     "blank_after_rows": blank_after_rows,
     "day_first_dates": day_first_dates,
+    "wrapped_figures": wrapped_figures,
 }
 ALONE = {"markdown_tables"}  # another converter's print, not combined with the others

@@ -569,8 +569,29 @@ def _join_split_values(rows: list[Row], row: Row) -> bool:
         if prev_label_only and not is_header_row(prev.cells) and not _is_table_line_row(prev):
             rows[-1] = Row(cells=(prev.cells[0],) + row.cells[1:], line=prev.line, joined_from=(row.line,))
             return True
+        if _figures_wrapped(rows, row):
+            rows[-1] = Row(cells=prev.cells + row.cells[1:], line=prev.line,
+                           joined_from=(*prev.joined_from, row.line))
+            return True
     rows.append(row)
     return False
+
+
+def _figures_wrapped(rows: list[Row], row: Row) -> bool:
+    """`row`, figures without a label on the line right under a labelled row that prints fewer
+    cells than the table's rows do, is the rest of that row's figures wrapped at a fixed width
+    ("Total ... equity 5,168,040" / "6,723,900 938,621"): the two together have as many cells
+    as a header row of the table has, or two of its rows of figures, and the row above has no
+    empty cell of its own (an empty cell is a column without a figure, not a wrap)."""
+    prev = rows[-1]
+    if not prev.label or prev.furniture or not is_data_row(prev.cells) or any(not c.text for c in prev.cells[1:]):
+        return False
+    if max((prev.line, *prev.joined_from)) != row.line - 1:
+        return False
+    width = len(prev.cells) + len(row.cells) - 1
+    above = [r for r in rows[:-1] if not r.furniture and len(r.cells) == width]
+    return len(prev.cells) < width and (any(is_header_row(r.cells) for r in above)
+                                        or sum(1 for r in above if is_data_row(r.cells)) >= 2)
 
 
 def _is_table_line_row(row: Row) -> bool:

@@ -48,6 +48,15 @@ class Built:
         return [f for f in self.facts(concept, period, unit, **dims) if not f["id"].startswith("p-")]
 
 
+def build_and_load(path: Path, out: Path, taxonomy=None, **options) -> Built:
+    """One document built by the real pipeline (`build_one`, Arelle included) and its xBRL-JSON
+    export loaded back."""
+    from kcxbrl.build import build_one
+
+    result = build_one(path, out, taxonomy or default_taxonomy(), **options)
+    return Built(result=result, oim=json.loads((result.folder / f"{result.name}.json").read_text(encoding="utf-8")))
+
+
 def _oim_period(period: str) -> str:
     from datetime import date, timedelta
 

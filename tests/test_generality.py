@@ -202,35 +202,22 @@ def test_a_row_with_a_cell_that_is_no_figure_is_not_tagged_one_column_off():
     assert _source(tagging, checks) - _source(clean_tagging, clean_checks) == Counter()
 
 
-def test_quarter_headers_end_on_the_quarters_last_day():
+@pytest.mark.parametrize(("header", "figures", "periods"), [
+    # fiscal quarters: three months to the quarter's last day
+    ("\tQ2 2024\t1Q25\tQ2 2025", ("1,891,812", "1,970,403", "2,349,227"),
+     [(date(2024, 4, 1), date(2024, 6, 30)), (date(2025, 1, 1), date(2025, 3, 31)), (date(2025, 4, 1), date(2025, 6, 30))]),
+    # halves beside a quarter: six months to June 30 of their year
+    ("\tQ2 2025\tH1 2024\t1H25", ("2,349,227", "3,667,464", "4,319,630"),
+     [(date(2025, 4, 1), date(2025, 6, 30)), (date(2024, 1, 1), date(2024, 6, 30)), (date(2025, 1, 1), date(2025, 6, 30))]),
+])
+def test_quarter_and_half_year_headers_end_on_the_parts_last_day(header, figures, periods):
     lines = ["KINGSOFT CLOUD HOLDINGS LIMITED", "UNAUDITED CONDENSED CONSOLIDATED STATEMENTS OF COMPREHENSIVE LOSS",
-             "(All amounts in thousands)", "",
-             "\tQ2 2024\t1Q25\tQ2 2025", "\tRMB\tRMB\tRMB",
-             "Total revenues\t1,891,812\t1,970,403\t2,349,227",
-             "Cost of revenues\t(1,561,640)\t(1,667,203)\t(1,993,436)",
-             "Gross profit\t330,172\t303,200\t355,791"]
-    tagging, _ = tag("quarters.txt", lines)
+             "(All amounts in thousands)", "", header, "\tRMB\tRMB\tRMB",
+             "Total revenues\t" + "\t".join(figures)]
+    tagging, _ = tag("parts.txt", lines)
     revenue = {(f.context.period.start, f.context.period.end): f.value for f in tagging.facts
                if f.concept == "RevenueFromContractWithCustomerExcludingAssessedTax"}
-    assert revenue == {(date(2024, 4, 1), date(2024, 6, 30)): Decimal(1_891_812_000),
-                       (date(2025, 1, 1), date(2025, 3, 31)): Decimal(1_970_403_000),
-                       (date(2025, 4, 1), date(2025, 6, 30)): Decimal(2_349_227_000)}
-
-
-def test_half_year_headers_end_on_the_halfs_last_day():
-    """'H1 2024' and '1H25' beside a quarter: six months to June 30 of their year."""
-    lines = ["KINGSOFT CLOUD HOLDINGS LIMITED", "UNAUDITED CONDENSED CONSOLIDATED STATEMENTS OF COMPREHENSIVE LOSS",
-             "(All amounts in thousands)", "",
-             "\tQ2 2025\tH1 2024\t1H25", "\tRMB\tRMB\tRMB",
-             "Total revenues\t2,349,227\t3,667,464\t4,319,630",
-             "Cost of revenues\t(1,993,436)\t(3,055,864)\t(3,660,639)",
-             "Gross profit\t355,791\t611,600\t658,991"]
-    tagging, _ = tag("halves.txt", lines)
-    revenue = {(f.context.period.start, f.context.period.end): f.value for f in tagging.facts
-               if f.concept == "RevenueFromContractWithCustomerExcludingAssessedTax"}
-    assert revenue == {(date(2025, 4, 1), date(2025, 6, 30)): Decimal(2_349_227_000),
-                       (date(2024, 1, 1), date(2024, 6, 30)): Decimal(3_667_464_000),
-                       (date(2025, 1, 1), date(2025, 6, 30)): Decimal(4_319_630_000)}
+    assert revenue == {period: Decimal(figure.replace(",", "")) * 1000 for period, figure in zip(periods, figures)}
 
 
 def test_a_header_with_more_dates_than_years_gives_no_column_a_date_it_does_not_print():

@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Built
-from kcxbrl.build import build_one
+from conftest import Built, build_and_load
 from kcxbrl.dts import default_taxonomy
 from kcxbrl.profile import load_profile
 
@@ -35,9 +34,7 @@ def others(tmp_path_factory) -> dict[str, Built]:
     taxonomy = default_taxonomy()
     found = {}
     for path in (BILIBILI, PARENT_ONLY, BALANCE_ONLY, SEGMENTS):
-        result = build_one(path, out, taxonomy)  # no profile given: chosen from the document
-        oim = json.loads((result.folder / f"{result.name}.json").read_text(encoding="utf-8"))
-        found[path.stem] = Built(result=result, oim=oim)
+        found[path.stem] = build_and_load(path, out, taxonomy)  # no profile given: chosen from the document
     return found
 
 
@@ -301,8 +298,8 @@ def test_a_damaged_copy_of_the_second_issuer_gives_its_clean_facts(damage_name):
 def test_a_us_style_statement_takes_its_signs_currency_and_periods_from_its_own_print(tmp_path):
     """Costs printed positive, "$" in the cells instead of a currency header, the latest year
     first: the figures' own signs, the totals that add up and the header's order decide."""
-    result = build_one(FIXTURES / "shapes" / "us-style-income-statement.txt", tmp_path, default_taxonomy())
-    us = Built(result=result, oim=json.loads((result.folder / f"{result.name}.json").read_text(encoding="utf-8")))
+    us = build_and_load(FIXTURES / "shapes" / "us-style-income-statement.txt", tmp_path)
+    result = us.result
     arelle_clean(us)
     q2_2025, q2_2024, h1_2025 = "2025-04-01/2025-06-30", "2024-04-01/2024-06-30", "2025-01-01/2025-06-30"
     assert one_value(us, "RevenueFromContractWithCustomerExcludingAssessedTax", q2_2025, "USD") == 120_500 * K
@@ -316,8 +313,7 @@ def test_a_us_style_statement_takes_its_signs_currency_and_periods_from_its_own_
 
 
 def test_a_us_filers_prose_dollars_are_us_dollars(tmp_path):
-    result = build_one(FIXTURES / "shapes" / "us-style-income-statement.txt", tmp_path, default_taxonomy())
-    oim = json.loads((result.folder / f"{result.name}.json").read_text(encoding="utf-8"))["facts"]
+    oim = build_and_load(FIXTURES / "shapes" / "us-style-income-statement.txt", tmp_path).oim["facts"]
     prose = sorted((f["dimensions"]["concept"].split(":")[1], f["dimensions"]["period"], f["dimensions"]["unit"],
                     Decimal(str(f["value"])))
                    for fid, f in oim.items() if fid.startswith("p-"))

@@ -5,14 +5,12 @@ printed positive. Built with no profile (the pages name no company) and validate
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from conftest import Built
-from kcxbrl.build import build_one
+from conftest import Built, build_and_load
 from kcxbrl.dts import default_taxonomy
 
 PAGES = Path(__file__).parent / "fixtures" / "issuers" / "sec-pages"
@@ -25,9 +23,7 @@ def pages(tmp_path_factory) -> dict[str, Built]:
     taxonomy = default_taxonomy()
     found = {}
     for path in sorted(PAGES.glob("*/*.txt")):
-        result = build_one(path, out, taxonomy, viewer=False)
-        oim = json.loads((result.folder / f"{result.name}.json").read_text(encoding="utf-8"))
-        found[path.parent.name] = Built(result=result, oim=oim)
+        found[path.parent.name] = build_and_load(path, out, taxonomy, viewer=False)
     return found
 
 

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Built
-from kcxbrl.build import build_one
+from conftest import Built, build_and_load
 from kcxbrl.dts import default_taxonomy
 from kcxbrl.read import parse_lines
 from kcxbrl.understand import understand
@@ -37,9 +36,7 @@ def built(tmp_path_factory) -> dict[str, Built]:
     found = {}
     for name, stem in RELEASES.items():
         for copy in ("", ".pipe"):
-            result = build_one(stem.with_name(stem.name + copy + ".txt"), out, taxonomy, viewer=False)
-            oim = json.loads((result.folder / f"{result.name}.json").read_text(encoding="utf-8"))
-            found[name + copy] = Built(result=result, oim=oim)
+            found[name + copy] = build_and_load(stem.with_name(stem.name + copy + ".txt"), out, taxonomy, viewer=False)
     return found
 
 
@@ -140,9 +137,7 @@ def test_the_one_currency_a_document_names():
 def test_an_sec_rendered_statement_header_is_read(tmp_path):
     """SEC's rendering of a filing's statement (111, Inc.'s FY2023 R4 page): '12 Months Ended',
     'Dec. 31, 2023', currencies as 'CNY (¥)' / 'USD ($)', and '¥ 14,948,129' in the first row."""
-    result = build_one(ISSUERS / "111inc" / "111inc-fy2023-r4.txt", tmp_path, default_taxonomy(), viewer=False)
-    oim = json.loads((result.folder / f"{result.name}.json").read_text(encoding="utf-8"))
-    inc = Built(result=result, oim=oim)
+    inc = build_and_load(ISSUERS / "111inc" / "111inc-fy2023-r4.txt", tmp_path, viewer=False)
     revenue = "RevenueFromContractWithCustomerExcludingAssessedTax"
     assert one_value(inc, revenue, "2023-01-01/2023-12-31", "CNY") == 14_948_129 * K
     assert one_value(inc, revenue, "2023-01-01/2023-12-31", "USD") == 2_105_399 * K
@@ -175,9 +170,7 @@ def test_a_52_53_week_retailers_weeks_ended_header(tmp_path):
         "Gross profit\t401,400\t379,900\t1,410,700\t1,340,300"])
     source = tmp_path / "acme.txt"
     source.write_text(text, encoding="utf-8")
-    result = build_one(source, tmp_path / "out", default_taxonomy(), viewer=False)
-    oim = json.loads((result.folder / f"{result.name}.json").read_text(encoding="utf-8"))
-    acme = Built(result=result, oim=oim)
+    acme = build_and_load(source, tmp_path / "out", viewer=False)
     revenue = "RevenueFromContractWithCustomerExcludingAssessedTax"
     assert one_value(acme, revenue, "2024-11-03/2025-02-01") == 1_201_500 * K
     assert one_value(acme, revenue, "2024-02-04/2025-02-01") == 4_310_900 * K

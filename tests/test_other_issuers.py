@@ -6,7 +6,6 @@ Every document is built by the real pipeline and validated by Arelle."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from collections import Counter

@@ -57,6 +57,12 @@ def build_and_load(path: Path, out: Path, taxonomy=None, **options) -> Built:
     return Built(result=result, oim=json.loads((result.folder / f"{result.name}.json").read_text(encoding="utf-8")))
 
 
+def build_each(paths: dict[str, Path], out: Path, **options) -> dict[str, Built]:
+    """Each document built into `out` with one taxonomy and loaded back, by the name given."""
+    taxonomy = default_taxonomy()
+    return {name: build_and_load(path, out, taxonomy, **options) for name, path in paths.items()}
+
+
 def _oim_period(period: str) -> str:
     from datetime import date, timedelta
 

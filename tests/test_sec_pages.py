@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Built, build_and_load
-from kcxbrl.dts import default_taxonomy
+from conftest import Built, build_each
 
 PAGES = Path(__file__).parent / "fixtures" / "issuers" / "sec-pages"
 K = 1000
@@ -19,12 +18,8 @@ K = 1000
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory) -> dict[str, Built]:
-    out = tmp_path_factory.mktemp("sec-pages")
-    taxonomy = default_taxonomy()
-    found = {}
-    for path in sorted(PAGES.glob("*/*.txt")):
-        found[path.parent.name] = build_and_load(path, out, taxonomy, viewer=False)
-    return found
+    paths = {path.parent.name: path for path in sorted(PAGES.glob("*/*.txt"))}
+    return build_each(paths, tmp_path_factory.mktemp("sec-pages"), viewer=False)
 
 
 def one_value(built: Built, concept: str, period: str, unit: str = "USD") -> Decimal:

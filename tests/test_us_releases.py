@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Built, build_and_load
-from kcxbrl.dts import default_taxonomy
+from conftest import Built, build_and_load, build_each
 from kcxbrl.read import parse_lines
 from kcxbrl.understand import understand
 from kcxbrl.understand.tables import document_currency, named_currencies
@@ -31,13 +30,9 @@ K = 1000
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> dict[str, Built]:
-    out = tmp_path_factory.mktemp("us")
-    taxonomy = default_taxonomy()
-    found = {}
-    for name, stem in RELEASES.items():
-        for copy in ("", ".pipe"):
-            found[name + copy] = build_and_load(stem.with_name(stem.name + copy + ".txt"), out, taxonomy, viewer=False)
-    return found
+    paths = {name + copy: stem.with_name(stem.name + copy + ".txt") for name, stem in RELEASES.items()
+             for copy in ("", ".pipe")}
+    return build_each(paths, tmp_path_factory.mktemp("us"), viewer=False)
 
 
 def one_value(built: Built, concept: str, period: str, unit: str | None = "USD", **dims: str) -> Decimal:
